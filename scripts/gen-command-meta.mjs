@@ -1,4 +1,4 @@
-// Generates data/redis-commands.json: the metadata (arity, flags, key specs, ACL categories, docs) of every
+// Generates data/redis-commands.json: the metadata (arity, flags, key specs, ACL categories, docs, HELP) of every
 // command of a running Redis 7.0, captured from COMMAND INFO and COMMAND DOCS over RESP3 so the reply types
 // (maps, sets, simple strings) survive. Cinnabar's command table joins this data with its handlers, as Redis
 // joins src/commands/*.json with its C functions. Usage: node scripts/gen-command-meta.mjs [port]
@@ -54,6 +54,12 @@ for (const entry of info) {
   if (!entry) continue;
   const name = entry[0];
   out[name] = { info: entry, docs: docMap.get(name) ?? { m: [] } };
+}
+// Containers' HELP texts (arrays of simple strings), shown by <CMD> HELP.
+for (const [name, entry] of Object.entries(out)) {
+  if (!Array.isArray(entry.info[9]) || entry.info[9].length === 0) continue;
+  const help = await cmd(name.toUpperCase(), 'HELP');
+  if (Array.isArray(help)) entry.help = help.map((x) => x.s);
 }
 const sorted = Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
 fs.writeFileSync(new URL('../data/redis-commands.json', import.meta.url), JSON.stringify(sorted) + '\n');

@@ -1,0 +1,395 @@
+/**
+ * Connection commands: PING, ECHO, QUIT, SELECT, HELLO, AUTH, RESET and the CLIENT container
+ * (networking.c and server.c in Redis). They act on the calling client's own state; CLIENT LIST/KILL look
+ * at the server's client registry.
+ */
+
+import { CF, Client } from '../client';
+import type { CommandDef } from './table';
+import { ERR } from '../resp/errors';
+import { SHARED } from '../resp/reply';
+import { is, intArg } from './util';
+import { parseSafeInt } from '../util/numbers';
+import { clientSubs } from '../pubsub';
+
+export const REDIS_VERSION = '7.0.15';
+
+function ping(c: Client, argv: string[]): void {
+  if (argv.length > 2) {
+    c.replyError(ERR.wrongArity('ping'));
+    return;
+  }
+  if ((c.flags & CF.pubsub) !== 0 && c.resp === 2) {
+    c.reply.arrayLen(2);
+    c.reply.bulk('pong');
+    c.reply.bulk(argv.length === 2 ? argv[1] : '');
+  } else if (argv.length === 2) {
+    c.reply.bulk(argv[1]);
+  } else {
+    c.reply.raw(SHARED.pong);
+  }
+}
+
+function echo(c: Client, argv: string[]): void {
+  c.reply.bulk(argv[1]);
+}
+
+function quit(c: Client): void {
+  c.reply.ok();
+  c.flags |= CF.closeAfterReply;
+}
+
+function select(c: Client, argv: string[]): void {
+  const n = intArg(c, argv[1]);
+  if (n === null) return;
+  if (n < 0 || n >= c.server.dbs.length) {
+    c.replyError(ERR.dbIndexOutOfRange);
+    return;
+  }
+  c.db = c.server.dbs[n];
+  c.reply.ok();
+}
+
+/** Check a password for a user (only the default user exists); replies the error and returns false on failure. */
+function checkAuth(c: Client, user: string, pass: string): boolean {
+  const required = c.server.config.str('requirepass');
+  if (user === 'default' && (required === '' || pass === required)) {
+    c.authenticated = true;
+    c.user = 'default';
+    c.parser.limits.unauthenticated = false;
+    return true;
+  }
+  c.replyError(ERR.wrongPass);
+  return false;
+}
+
+function auth(c: Client, argv: string[]): void {
+  if (argv.length > 3) {
+    c.replyError(ERR.syntax);
+    return;
+  }
+  if (argv.length === 2 && c.server.config.str('requirepass') === '') {
+    c.replyError(ERR.authNoPassword);
+    return;
+  }
+  const user = argv.length === 3 ? argv[1] : 'default';
+  const pass = argv[argv.length - 1];
+  if (checkAuth(c, user, pass)) c.reply.ok();
+}
+
+function hello(c: Client, argv: string[]): void {
+  let ver = 0;
+  let i = 1;
+  if (argv.length >= 2) {
+    const v = parseSafeInt(argv[1]);
+    if (v === null) {
+      c.replyError('ERR Protocol version is not an integer or out of range');
+      return;
+    }
+    i = 2;
+    if (v < 2 || v > 3) {
+      c.replyError(ERR.noProto);
+      return;
+    }
+    ver = v;
+  }
+  let user: string | null = null;
+  let pass = '';
+  let name: string | null = null;
+  for (; i < argv.length; i++) {
+    const more = argv.length - i - 1;
+    if (is(argv[i], 'auth') && more >= 2) {
+      user = argv[i + 1];
+      pass = argv[i + 2];
+      i += 2;
+    } else if (is(argv[i], 'setname') && more >= 1) {
+      name = argv[i + 1];
+      i++;
+    } else {
+      c.replyError(`ERR Syntax error in HELLO option '${argv[i]}'`);
+      return;
+    }
+  }
+  if (user !== null && !checkAuth(c, user, pass)) return;
+  if (!c.authenticated) {
+    c.replyError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    return;
+  }
+  if (name !== null && !setName(c, name)) return;
+  if (ver !== 0) c.setResp(ver as 2 | 3);
+  const w = c.reply;
+  w.mapLen(7);
+  w.bulk('server');
+  w.bulk('redis');
+  w.bulk('version');
+  w.bulk(REDIS_VERSION);
+  w.bulk('proto');
+  w.int(c.resp);
+  w.bulk('id');
+  w.int(c.id);
+  w.bulk('mode');
+  w.bulk('standalone');
+  w.bulk('role');
+  w.bulk('master');
+  w.bulk('modules');
+  w.arrayLen(0);
+}
+
+/** Drop every per-connection state, as RESET does (clearClientConnectionState). */
+export function resetClientState(c: Client): void {
+  const server = c.server;
+  for (const h of server.resetHooks) h(c);
+  c.db = server.dbs[0];
+  c.setResp(2);
+  c.authenticated = server.config.str('requirepass') === '';
+  c.parser.limits.unauthenticated = !c.authenticated;
+  c.user = 'default';
+  c.multiQueue = null;
+  server.pubsub.removeClient(c);
+  c.name = '';
+  c.replyMode = 'on';
+  c.flags &= ~(CF.multi | CF.dirtyCas | CF.dirtyExec | CF.pubsub | CF.noEvict | CF.noTouch | CF.readonly | CF.monitor);
+}
+
+function reset(c: Client): void {
+  resetClientState(c);
+  c.reply.simple('RESET');
+}
+
+// ---- CLIENT ----
+
+function setName(c: Client, name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charCodeAt(i);
+    if (ch < 33 || ch > 126) {
+      c.replyError('ERR Client names cannot contain spaces, newlines or special characters.');
+      return false;
+    }
+  }
+  c.name = name;
+  return true;
+}
+
+/** The flags field of CLIENT LIST. */
+function flagString(c: Client): string {
+  let s = '';
+  const f = c.flags;
+  if (f & CF.monitor) s += 'O';
+  if (f & CF.pubsub) s += 'P';
+  if (c.multiQueue !== null) s += 'x';
+  if (f & CF.blocked) s += 'b';
+  if (f & CF.tracking) s += 't';
+  if (c.ext.trackingBrokenRedir) s += 'R';
+  if (c.ext.trackingBcast) s += 'B';
+  if (f & CF.dirtyCas) s += 'd';
+  if (f & CF.closeAfterReply) s += 'c';
+  if (f & CF.closeAsap) s += 'A';
+  if (f & CF.unixSocket) s += 'U';
+  if (f & CF.readonly) s += 'r';
+  if (f & CF.noEvict) s += 'e';
+  if (f & CF.noTouch) s += 'T';
+  return s === '' ? 'N' : s;
+}
+
+/** One CLIENT LIST line (getClientInfoString). */
+export function clientInfoString(c: Client): string {
+  const now = c.server.clock.now();
+  const subs = c.ext.pubsub === undefined ? null : clientSubs(c);
+  const multiCount = c.multiQueue === null ? -1 : c.multiQueue.length;
+  let multiMem = 0;
+  if (c.multiQueue !== null) for (const q of c.multiQueue) for (const a of q.argv) multiMem += a.length;
+  const qbuf = c.parser.buffered;
+  const omem = c.outputPending;
+  return (
+    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} ` +
+    `age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} ` +
+    `flags=${flagString(c)} db=${c.db.id} sub=${subs?.channels.size ?? 0} psub=${subs?.patterns.size ?? 0} ` +
+    `ssub=${subs?.shardChannels.size ?? 0} multi=${multiCount} qbuf=${qbuf} qbuf-free=0 argv-mem=0 ` +
+    `multi-mem=${multiMem} rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem + multiMem} ` +
+    `events=r${omem > 0 ? 'w' : ''} cmd=${c.lastCommand} user=${c.user} redir=${(c.ext.trackingRedirect as number | undefined) ?? -1} resp=${c.resp} ` +
+    `lib-name=${c.libName} lib-ver=${c.libVer}`
+  );
+}
+
+function clientTypeOf(c: Client): string {
+  return (c.flags & CF.pubsub) !== 0 ? 'pubsub' : 'normal';
+}
+
+function clientList(c: Client, argv: string[]): void {
+  let clients = [...c.server.clients.values()];
+  if (argv.length === 4 && is(argv[2], 'type')) {
+    const t = argv[3].toLowerCase();
+    if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) {
+      c.replyError(`ERR Unknown client type '${argv[3]}'`);
+      return;
+    }
+    clients = clients.filter((x) => clientTypeOf(x) === t);
+  } else if (argv.length > 3 && is(argv[2], 'id')) {
+    const ids = new Set<number>();
+    for (let i = 3; i < argv.length; i++) {
+      const id = parseSafeInt(argv[i]);
+      if (id === null || id <= 0) {
+        c.replyError('ERR Invalid client ID');
+        return;
+      }
+      ids.add(id);
+    }
+    clients = [...ids].map((id) => c.server.clients.get(id)).filter((x): x is Client => x !== undefined);
+  } else if (argv.length !== 2) {
+    c.replyError(ERR.syntax);
+    return;
+  }
+  let out = '';
+  for (const x of clients) out += clientInfoString(x) + '\n';
+  c.reply.verbatim(out);
+}
+
+function clientInfo(c: Client): void {
+  c.reply.verbatim(clientInfoString(c) + '\n');
+}
+
+function clientKill(c: Client, argv: string[]): void {
+  const server = c.server;
+  if (argv.length === 3) {
+    // Old form: CLIENT KILL addr:port
+    const target = [...server.clients.values()].find((x) => x.addr === argv[2]);
+    if (target === undefined) {
+      c.replyError('ERR No such client');
+      return;
+    }
+    killClient(c, target);
+    c.reply.ok();
+    return;
+  }
+  let id = 0;
+  let type: string | null = null;
+  let addr: string | null = null;
+  let laddr: string | null = null;
+  let user: string | null = null;
+  let maxAge = 0;
+  let skipMe = true;
+  if (argv.length % 2 !== 0) {
+    c.replyError(ERR.syntax);
+    return;
+  }
+  for (let i = 2; i < argv.length; i += 2) {
+    const opt = argv[i];
+    const val = argv[i + 1];
+    if (is(opt, 'id')) {
+      const n = parseSafeInt(val);
+      if (n === null || n <= 0) {
+        c.replyError('ERR client-id should be greater than 0');
+        return;
+      }
+      id = n;
+    } else if (is(opt, 'type')) {
+      const t = val.toLowerCase();
+      if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) {
+        c.replyError(`ERR Unknown client type '${val}'`);
+        return;
+      }
+      type = t === 'slave' ? 'replica' : t;
+    } else if (is(opt, 'addr')) {
+      addr = val;
+    } else if (is(opt, 'laddr')) {
+      laddr = val;
+    } else if (is(opt, 'user')) {
+      user = val;
+    } else if (is(opt, 'skipme')) {
+      if (is(val, 'yes')) skipMe = true;
+      else if (is(val, 'no')) skipMe = false;
+      else {
+        c.replyError(ERR.syntax);
+        return;
+      }
+    } else if (is(opt, 'maxage')) {
+      const n = parseSafeInt(val);
+      if (n === null) {
+        c.replyError(ERR.syntax);
+        return;
+      }
+      maxAge = n;
+    } else {
+      c.replyError(ERR.syntax);
+      return;
+    }
+  }
+  const now = server.clock.now();
+  let killed = 0;
+  for (const x of [...server.clients.values()]) {
+    if (id !== 0 && x.id !== id) continue;
+    if (type !== null && clientTypeOf(x) !== type) continue;
+    if (addr !== null && x.addr !== addr) continue;
+    if (laddr !== null && x.laddr !== laddr) continue;
+    if (user !== null && x.user !== user) continue;
+    if (maxAge !== 0 && (now - x.createdAt) / 1000 < maxAge) continue;
+    if (x === c && skipMe) continue;
+    killClient(c, x);
+    killed++;
+  }
+  c.reply.int(killed);
+}
+
+/** Kill target; when it is the caller, it is closed after this reply. */
+function killClient(c: Client, target: Client): void {
+  if (target === c) c.flags |= CF.closeAfterReply;
+  else target.close();
+}
+
+function clientSetInfo(c: Client, argv: string[]): void {
+  const attr = argv[2];
+  const val = argv[3];
+  for (let i = 0; i < val.length; i++) {
+    const ch = val.charCodeAt(i);
+    if (ch < 33 || ch > 126) {
+      c.replyError(`ERR ${attr} cannot contain spaces, newlines or special characters.`);
+      return;
+    }
+  }
+  if (is(attr, 'lib-name')) c.libName = val;
+  else if (is(attr, 'lib-ver')) c.libVer = val;
+  else {
+    c.replyError(`ERR Unrecognized option '${attr}'`);
+    return;
+  }
+  c.reply.ok();
+}
+
+function onOffFlag(flag: number) {
+  return (c: Client, argv: string[]): void => {
+    if (is(argv[2], 'on')) c.flags |= flag;
+    else if (is(argv[2], 'off')) c.flags &= ~flag;
+    else {
+      c.replyError(ERR.syntax);
+      return;
+    }
+    c.reply.ok();
+  };
+}
+
+export const connectionCommands: CommandDef[] = [
+  { name: 'ping', handler: ping },
+  { name: 'echo', handler: echo },
+  { name: 'quit', handler: quit },
+  { name: 'select', handler: select },
+  { name: 'auth', handler: auth },
+  { name: 'hello', handler: hello },
+  { name: 'reset', handler: reset },
+  {
+    name: 'client',
+    subcommands: [
+      { name: 'id', handler: (c) => c.reply.int(c.id) },
+      { name: 'setname', handler: (c, argv) => setName(c, argv[2]) && c.reply.ok() },
+      { name: 'getname', handler: (c) => c.reply.bulkOrNull(c.name === '' ? null : c.name) },
+      { name: 'list', handler: clientList },
+      { name: 'info', handler: clientInfo },
+      { name: 'kill', handler: clientKill },
+      { name: 'setinfo', handler: clientSetInfo },
+      { name: 'no-evict', handler: onOffFlag(CF.noEvict) },
+      { name: 'no-touch', handler: onOffFlag(CF.noTouch) },
+      { name: 'help' },
+    ],
+  },
+];
+
+

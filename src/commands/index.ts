@@ -1,0 +1,12 @@
+/**
+ * Every command group, in the order the command table registers them.
+ */
+
+import type { CommandDef } from './table';
+import { connectionCommands } from './connection';
+import { stringCommands } from './strings';
+import { keyCommands } from './keys';
+import { serverCommands } from './server';
+import { persistenceCommands } from './persistence';
+
+export const ALL_COMMANDS: CommandDef[][] = [connectionCommands, stringCommands, keyCommands, serverCommands, persistenceCommands];

@@ -1,0 +1,101 @@
+/**
+ * Helpers shared by command handlers: typed key lookups that reply WRONGTYPE, and argument parsers that reply
+ * Redis's error and return null on failure, so a handler reads as a straight line:
+ *   const n = intArg(c, argv[2]); if (n === null) return;
+ * Keyspace hits and misses (INFO stats) are counted here, where Redis's lookupKeyRead counts them.
+ */
+
+import type { Client } from '../client';
+import type { KeyEntry } from '../keyspace/db';
+import type { CollectionValue, TypeName } from '../keyspace/object';
+import { ERR } from '../resp/errors';
+import { parseI64, parseSafeInt, parseDouble } from '../util/numbers';
+
+/** lookupKeyRead: the entry or null, counting a hit or a miss. */
+export function lookupRead(c: Client, key: string): KeyEntry | null {
+  const e = c.db.lookup(key);
+  if (e === null) c.server.stats.keyspaceMisses++;
+  else c.server.stats.keyspaceHits++;
+  return e;
+}
+
+/** lookupKeyWrite: the entry or null (expired keys are removed first). */
+export function lookupWrite(c: Client, key: string): KeyEntry | null {
+  return c.db.lookup(key);
+}
+
+/**
+ * The string at key for reading: the value, null when absent, undefined after replying WRONGTYPE.
+ */
+export function readString(c: Client, key: string): string | null | undefined {
+  const e = lookupRead(c, key);
+  if (e === null) return null;
+  if (typeof e.value !== 'string') {
+    c.replyError(ERR.wrongType);
+    return undefined;
+  }
+  return e.value;
+}
+
+/**
+ * The collection of `type` at key: the value, null when absent, undefined after replying WRONGTYPE.
+ * `write` selects lookupKeyWrite (no hit/miss accounting).
+ */
+export function readCollection<T extends CollectionValue>(c: Client, key: string, type: TypeName, write = false): T | null | undefined {
+  const e = write ? lookupWrite(c, key) : lookupRead(c, key);
+  if (e === null) return null;
+  const v = e.value;
+  if (typeof v === 'string' || v.type !== type) {
+    c.replyError(ERR.wrongType);
+    return undefined;
+  }
+  return v as T;
+}
+
+/** A signed 64-bit integer argument as a JS number (exact up to 2^53; beyond, rounded); null after replying. */
+export function intArg(c: Client, s: string, err: string = ERR.notInteger): number | null {
+  const n = parseSafeInt(s);
+  if (n !== null) return n;
+  const b = parseI64(s);
+  if (b === null) {
+    c.replyError(err);
+    return null;
+  }
+  return Number(b);
+}
+
+/** An exact signed 64-bit integer argument; null after replying. */
+export function bigIntArg(c: Client, s: string, err: string = ERR.notInteger): bigint | null {
+  const b = parseI64(s);
+  if (b === null) {
+    c.replyError(err);
+    return null;
+  }
+  return b;
+}
+
+/** A non-negative integer in [min, max] with a custom error. */
+export function rangedIntArg(c: Client, s: string, min: number, max: number, err: string): number | null {
+  const n = parseSafeInt(s);
+  if (n === null || n < min || n > max) {
+    if (n === null && parseI64(s) === null) c.replyError(ERR.notInteger);
+    else c.replyError(err);
+    return null;
+  }
+  return n;
+}
+
+/** A double argument (strtod rules); null after replying "value is not a valid float". */
+export function floatArg(c: Client, s: string, err: string = ERR.notFloat): number | null {
+  const d = parseDouble(s);
+  if (d === null) {
+    c.replyError(err);
+    return null;
+  }
+  return d;
+}
+
+/** Case-insensitive comparison with an ASCII keyword given in lower case. */
+export function is(arg: string, lowerKeyword: string): boolean {
+  return arg.length === lowerKeyword.length && arg.toLowerCase() === lowerKeyword;
+}

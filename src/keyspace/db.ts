@@ -1,0 +1,255 @@
+/**
+ * Databases: the numbered keyspaces (SELECT 0..databases-1), typed lookups and lazy expiry.
+ *
+ * Each key is one KeyEntry node in a Dict: the value, the absolute expiry time in ms (-1 for none) and the
+ * LRU clock of its last access all live on the node, so a lookup is one hash probe. Keys with a TTL are also
+ * indexed in `expires` (like Redis's db->expires) so the active cycle can sample them without walking keys
+ * that never expire.
+ *
+ * As in Redis's db.c, every read goes through lookupKey(), which deletes a key whose time has passed before
+ * anyone can see it (lazy expiry), and every write tells the server (KeyspaceHooks) so WATCH, client-side
+ * caching and keyspace notifications stay correct whatever command made the change. The keyspace knows
+ * nothing of RESP or clients.
+ */
+
+import { Dict, DictEntry, hashKey } from '../types/dict';
+import type { Clock } from '../clock';
+import { RValue, typeOf } from './object';
+
+export class KeyEntry extends DictEntry {
+  /** Absolute expiry in ms since the epoch, or -1. */
+  expireAt = -1;
+  /** LRU clock (seconds) of the last access, for OBJECT IDLETIME. */
+  lru: number;
+  /** Set when a string value was modified in place (APPEND, SETRANGE): OBJECT ENCODING says "raw". */
+  rawString = false;
+  constructor(
+    key: string,
+    hash: number,
+    public value: RValue,
+    lru: number,
+  ) {
+    super(key, hash);
+    this.lru = lru;
+  }
+}
+
+class ExpireEntry extends DictEntry {
+  constructor(
+    key: string,
+    hash: number,
+    readonly entry: KeyEntry,
+  ) {
+    super(key, hash);
+  }
+}
+
+/** What a Db tells the server about changes (implemented in server.ts). */
+export interface KeyspaceHooks {
+  /** A key's value changed or the key was deleted (Redis's signalModifiedKey: WATCH and tracking). */
+  keyModified(db: Db, key: string): void;
+  /** A key was created holding a type clients may block on (list, zset): Redis's signalKeyAsReady. */
+  keyReady(db: Db, key: string): void;
+  /** A key expired on access or in the active cycle: the `expired` notification and stats. */
+  keyExpired(db: Db, key: string): void;
+  /** True when access should not update LRU (CLIENT NO-TOUCH, OBJECT). */
+  readonly noTouch: boolean;
+  /** False while lazy expiry must not delete (DEBUG SET-ACTIVE-EXPIRE does not affect this; loading does). */
+  readonly expireEnabled: boolean;
+}
+
+export class Db {
+  dict = new Dict<KeyEntry>();
+  expires = new Dict<ExpireEntry>();
+  /** Scan cursor of the active expiry cycle over `expires` (Redis 7's db->expires_cursor). */
+  expiresCursor = 0;
+  /** Average TTL of sampled keys, for INFO keyspace avg_ttl. */
+  avgTtl = 0;
+
+  constructor(
+    public id: number,
+    readonly clock: Clock,
+    readonly hooks: KeyspaceHooks,
+  ) {}
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  /** LRU clock in seconds, as Redis keeps it (24 bits). */
+  lruClock(): number {
+    return Math.floor(this.clock.now() / 1000) & 0xffffff;
+  }
+
+  /**
+   * The entry for key, or null when absent or expired (expired keys are deleted here: lazy expiry).
+   * Touches the LRU clock unless the client asked not to.
+   */
+  lookup(key: string): KeyEntry | null {
+    const e = this.dict.get(key);
+    if (e === null) return null;
+    if (e.expireAt !== -1 && e.expireAt <= this.clock.now() && this.hooks.expireEnabled) {
+      this.expireKey(e);
+      return null;
+    }
+    if (!this.hooks.noTouch) e.lru = this.lruClock();
+    return e;
+  }
+
+  /** Like lookup, but never touches LRU (OBJECT, TYPE-like introspection that must not count as access). */
+  peek(key: string): KeyEntry | null {
+    const e = this.dict.get(key);
+    if (e === null) return null;
+    if (e.expireAt !== -1 && e.expireAt <= this.clock.now() && this.hooks.expireEnabled) {
+      this.expireKey(e);
+      return null;
+    }
+    return e;
+  }
+
+  /** True when key exists and is not expired. */
+  exists(key: string): boolean {
+    return this.peek(key) !== null;
+  }
+
+  /** Delete an expired key and tell the server (notification `expired`, stats, WATCH). */
+  expireKey(e: KeyEntry): void {
+    this.removeEntry(e.key);
+    this.hooks.keyExpired(this, e.key);
+    this.hooks.keyModified(this, e.key);
+  }
+
+  /** Create key (known to be absent) with value. Signals readiness for blocking types. */
+  add(key: string, value: RValue): KeyEntry {
+    const e = new KeyEntry(key, hashKey(key), value, this.lruClock());
+    this.dict.add(e);
+    if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset' || value.type === 'stream')) {
+      this.hooks.keyReady(this, key);
+    }
+    return e;
+  }
+
+  /**
+   * Redis's setKey(): store value at key, creating or overwriting. The TTL is cleared unless keepTtl.
+   * Does not signal modification: callers do it (they know whether a write really happened).
+   */
+  set(key: string, value: RValue, keepTtl = false): KeyEntry {
+    const h = hashKey(key);
+    const old = this.dict.getWithHash(key, h);
+    if (old === null) {
+      const e = new KeyEntry(key, h, value, this.lruClock());
+      this.dict.add(e);
+      if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset' || value.type === 'stream')) {
+        this.hooks.keyReady(this, key);
+      }
+      return e;
+    }
+    old.value = value;
+    old.rawString = false;
+    old.lru = this.lruClock();
+    if (!keepTtl && old.expireAt !== -1) this.removeExpire(old);
+    return old;
+  }
+
+  /** Delete key; returns true when it existed (and was not already expired). */
+  delete(key: string): boolean {
+    const e = this.dict.get(key);
+    if (e === null) return false;
+    if (e.expireAt !== -1 && e.expireAt <= this.clock.now() && this.hooks.expireEnabled) {
+      this.expireKey(e);
+      return false;
+    }
+    this.removeEntry(key);
+    return true;
+  }
+
+  /** Remove a key and its expiry without any check or signal. */
+  removeEntry(key: string): KeyEntry | null {
+    const e = this.dict.delete(key);
+    if (e !== null && e.expireAt !== -1) this.expires.delete(key);
+    return e;
+  }
+
+  setExpire(e: KeyEntry, at: number): void {
+    if (e.expireAt === -1) this.expires.add(new ExpireEntry(e.key, e.hash, e));
+    e.expireAt = at;
+  }
+
+  removeExpire(e: KeyEntry): boolean {
+    if (e.expireAt === -1) return false;
+    this.expires.delete(e.key);
+    e.expireAt = -1;
+    return true;
+  }
+
+  /** Remove everything; returns how many keys there were. */
+  flush(): number {
+    const n = this.dict.size;
+    this.dict = new Dict<KeyEntry>();
+    this.expires = new Dict<ExpireEntry>();
+    this.expiresCursor = 0;
+    this.avgTtl = 0;
+    return n;
+  }
+
+  /** A random key that is not expired (expired ones met on the way are deleted), or null. */
+  randomKey(): string | null {
+    const now = this.clock.now();
+    let tries = 0;
+    for (;;) {
+      const e = this.dict.random();
+      if (e === null) return null;
+      if (e.expireAt !== -1 && e.expireAt <= now && this.hooks.expireEnabled) {
+        // Like Redis, give up deleting after many tries when every key is volatile and expired.
+        if (this.expires.size === this.dict.size && ++tries > 100) return e.key;
+        this.expireKey(e);
+        continue;
+      }
+      return e.key;
+    }
+  }
+
+  /**
+   * One active-expiry step over up to `sampleCount` keys with a TTL (Redis 7's activeExpireCycle walks
+   * db->expires with a scan cursor). Returns [sampled, expired].
+   */
+  expireStep(sampleCount: number): [number, number] {
+    if (this.expires.size === 0) return [0, 0];
+    const now = this.clock.now();
+    let sampled = 0;
+    let expired = 0;
+    let ttlSum = 0;
+    let ttlSamples = 0;
+    const found: KeyEntry[] = [];
+    let buckets = 0;
+    do {
+      this.expiresCursor = this.expires.scan(this.expiresCursor, (x) => {
+        found.push(x.entry);
+      });
+      buckets++;
+    } while (found.length < sampleCount && this.expiresCursor !== 0 && buckets < sampleCount * 20);
+    for (const e of found) {
+      sampled++;
+      if (e.expireAt !== -1 && e.expireAt <= now) {
+        if (this.dict.get(e.key) === e) {
+          this.expireKey(e);
+          expired++;
+        }
+      } else if (e.expireAt !== -1) {
+        ttlSum += e.expireAt - now;
+        ttlSamples++;
+      }
+    }
+    if (ttlSamples > 0) {
+      const avg = ttlSum / ttlSamples;
+      // Smooth like Redis: 2% new, 98% old.
+      this.avgTtl = this.avgTtl === 0 ? avg : (this.avgTtl / 50) * 49 + avg / 50;
+    }
+    return [sampled, expired];
+  }
+
+  typeOfKey(key: string): string {
+    const e = this.peek(key);
+    return e === null ? 'none' : typeOf(e.value);
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * RequestParser: turns the bytes a client sends into argument vectors, resuming exactly where it stopped.
+ *
+ * Like Redis's processMultibulkBuffer/processInlineBuffer, the parser keeps its progress on the client
+ * (`multibulkLen` arguments still expected, `bulkLen` of the one being read, the arguments parsed so far), so
+ * a command split across many TCP chunks is never parsed twice: only the unconsumed tail of a chunk is kept and
+ * joined to the next one. Arguments of 32 KiB or more that are still incomplete are assembled in a buffer
+ * allocated once at their announced size (Redis's PROTO_MBULK_BIG_ARG trick), so a 512 MiB value costs one
+ * copy, not a quadratic series of concatenations.
+ *
+ * Arguments come out as latin1 strings: one char per byte, binary safe and compact in V8.
+ * Protocol errors are reported with Redis's exact text; the caller replies with it and closes the connection.
+ */
+
+import { splitArgs } from '../util/splitargs';
+
+const PROTO_INLINE_MAX_SIZE = 64 * 1024;
+const PROTO_MBULK_BIG_ARG = 32 * 1024;
+const INT_MAX = 2147483647;
+
+export interface ParserLimits {
+  /** proto-max-bulk-len */
+  maxBulkLen: number;
+  /** When true, the client has not authenticated: Redis's tighter limits apply. */
+  unauthenticated: boolean;
+}
+
+export class RequestParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** Arguments still expected in the current multibulk; 0 when between commands. */
+  private multibulkLen = 0;
+  /** Length of the bulk being read, -1 when its `$` header has not been read yet. */
+  private bulkLen = -1;
+  private args: string[] = [];
+  /** Assembly buffer for a big argument arriving over several chunks. */
+  private big: Buffer | null = null;
+  private bigFilled = 0;
+  /** Set when a protocol error was found: the text to reply with (already prefixed). */
+  error: string | null = null;
+  /** True when the last command came inline (Redis does not count those toward some checks). */
+  inline = false;
+
+  constructor(readonly limits: ParserLimits) {}
+
+  /** Bytes buffered but not yet consumed (the client's query buffer, for CLIENT LIST and the limit). */
+  get buffered(): number {
+    return this.buf.length - this.pos + (this.big !== null ? this.bigFilled : 0);
+  }
+
+  /** Append a chunk received from the socket. */
+  feed(chunk: Buffer): void {
+    if (this.big !== null) {
+      const need = this.big.length - this.bigFilled;
+      if (chunk.length < need) {
+        chunk.copy(this.big, this.bigFilled);
+        this.bigFilled += chunk.length;
+        return;
+      }
+      chunk.copy(this.big, this.bigFilled, 0, need);
+      this.bigFilled += need;
+      chunk = chunk.subarray(need);
+      this.finishBig();
+    }
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+      this.pos = 0;
+    } else if (chunk.length > 0) {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      this.pos = 0;
+    }
+  }
+
+  private finishBig(): void {
+    // Like Redis, the two bytes after the announced length are skipped, not checked.
+    const big = this.big!;
+    this.args.push(big.latin1Slice(0, big.length - 2));
+    this.big = null;
+    this.bigFilled = 0;
+    this.bulkLen = -1;
+    this.multibulkLen--;
+  }
+
+  /**
+   * The next complete command, or null when more bytes are needed or an error was found (see `error`).
+   * An empty array is never returned: empty inline lines and `*0` are skipped as Redis skips them.
+   */
+  next(): string[] | null {
+    for (;;) {
+      if (this.error !== null) return null;
+      if (this.big !== null) return null;
+      if (this.multibulkLen > 0 || this.args.length > 0) return this.parseBulks();
+      const buf = this.buf;
+      if (this.pos >= buf.length) {
+        // Everything consumed: drop the reference so a big chunk is not pinned.
+        if (buf.length > 0) {
+          this.buf = EMPTY;
+          this.pos = 0;
+        }
+        return null;
+      }
+      if (buf[this.pos] === 42 /* '*' */) {
+        const start = this.pos;
+        const end = buf.indexOf(13, start);
+        if (end < 0 || end + 1 >= buf.length) {
+          if (buf.length - start > PROTO_INLINE_MAX_SIZE) this.error = 'Protocol error: too big mbulk count string';
+          return null;
+        }
+        const n = parseLength(buf, start + 1, end);
+        if (n === null || n > INT_MAX) {
+          this.error = 'Protocol error: invalid multibulk length';
+          return null;
+        }
+        if (n > 10 && this.limits.unauthenticated) {
+          this.error = 'Protocol error: unauthenticated multibulk length';
+          return null;
+        }
+        this.pos = end + 2;
+        if (n <= 0) continue;
+        this.multibulkLen = n;
+        this.bulkLen = -1;
+        this.args = [];
+        this.inline = false;
+        return this.parseBulks();
+      }
+      const r = this.parseInline();
+      if (r === undefined) return null;
+      if (r.length > 0) return r;
+    }
+  }
+
+  /** Inline command: one line split like sdssplitargs. undefined = need more / error; [] = empty line. */
+  private parseInline(): string[] | undefined {
+    const buf = this.buf;
+    const start = this.pos;
+    const nl = buf.indexOf(10, start);
+    if (nl < 0) {
+      if (buf.length - start > PROTO_INLINE_MAX_SIZE) this.error = 'Protocol error: too big inline request';
+      return undefined;
+    }
+    let end = nl;
+    if (end > start && buf[end - 1] === 13) end--;
+    const line = buf.latin1Slice(start, end);
+    this.pos = nl + 1;
+    const argv = splitArgs(line);
+    if (argv === null) {
+      this.error = 'Protocol error: unbalanced quotes in request';
+      return undefined;
+    }
+    this.inline = true;
+    return argv;
+  }
+
+  /** Continue reading the bulks of the current multibulk. Returns the argv when complete. */
+  private parseBulks(): string[] | null {
+    const buf = this.buf;
+    let pos = this.pos;
+    while (this.multibulkLen > 0) {
+      if (this.bulkLen === -1) {
+        if (pos >= buf.length) break;
+        const end = buf.indexOf(13, pos);
+        if (end < 0 || end + 1 >= buf.length) {
+          if (buf.length - pos > PROTO_INLINE_MAX_SIZE) {
+            this.error = 'Protocol error: too big bulk count string';
+            this.pos = pos;
+            return null;
+          }
+          break;
+        }
+        if (buf[pos] !== 36 /* '$' */) {
+          this.error = `Protocol error: expected '$', got '${String.fromCharCode(buf[pos])}'`;
+          this.pos = pos;
+          return null;
+        }
+        const n = parseLength(buf, pos + 1, end);
+        if (n === null || n < 0 || n > this.limits.maxBulkLen) {
+          this.error = 'Protocol error: invalid bulk length';
+          this.pos = pos;
+          return null;
+        }
+        if (n > 16384 && this.limits.unauthenticated) {
+          this.error = 'Protocol error: unauthenticated bulk length';
+          this.pos = pos;
+          return null;
+        }
+        pos = end + 2;
+        this.bulkLen = n;
+      }
+      const n = this.bulkLen;
+      if (buf.length - pos < n + 2) {
+        if (n >= PROTO_MBULK_BIG_ARG) {
+          // Assemble this argument in its own buffer from now on.
+          const big = Buffer.allocUnsafe(n + 2);
+          const have = buf.length - pos;
+          buf.copy(big, 0, pos);
+          this.big = big;
+          this.bigFilled = have;
+          this.buf = EMPTY;
+          this.pos = 0;
+          return null;
+        }
+        break;
+      }
+      this.args.push(buf.latin1Slice(pos, pos + n));
+      pos += n + 2;
+      this.bulkLen = -1;
+      this.multibulkLen--;
+    }
+    this.pos = pos;
+    if (this.multibulkLen > 0) return null;
+    const argv = this.args;
+    this.args = [];
+    return argv;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Parse the decimal number in buf[start, end) like string2ll; null when malformed. */
+function parseLength(buf: Buffer, start: number, end: number): number | null {
+  if (start >= end) return null;
+  let neg = false;
+  let i = start;
+  if (buf[i] === 45 /* '-' */) {
+    neg = true;
+    i++;
+    if (i >= end) return null;
+  }
+  if (end - i > 18) return null;
+  let v = 0;
+  const first = buf[i];
+  if (first === 48 /* '0' */) {
+    if (end - i !== 1 || neg) return null;
+    return 0;
+  }
+  for (; i < end; i++) {
+    const c = buf[i] - 48;
+    if (c < 0 || c > 9) return null;
+    v = v * 10 + c;
+  }
+  return neg ? -v : v;
+}
