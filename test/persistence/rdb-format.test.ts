@@ -711,7 +711,7 @@ class RespError extends Error {}
 /** A minimal binary-safe RESP2 client: pipelined calls, replies as latin1 strings. */
 class RespConn {
   private buf = Buffer.alloc(0);
-  private waiting: Array<(r: Reply) => void> = [];
+  private waiting: Array<{ resolve: (r: Reply) => void; reject: (e: Error) => void }> = [];
   private failure: Error | null = null;
 
   private constructor(private readonly socket: net.Socket) {
@@ -721,11 +721,16 @@ class RespConn {
         const parsed = parseReply(this.buf, 0);
         if (parsed === null) break;
         this.buf = this.buf.subarray(parsed[1]);
-        this.waiting.shift()?.(parsed[0]);
+        this.waiting.shift()?.resolve(parsed[0]);
       }
     });
     socket.on('error', (e) => {
       this.failure = e;
+    });
+    // A server that dies mid-test must fail the pending calls, not leave the test waiting forever.
+    socket.on('close', () => {
+      this.failure ??= new Error('connection closed');
+      for (const w of this.waiting.splice(0)) w.reject(this.failure);
     });
   }
 
@@ -746,7 +751,7 @@ class RespConn {
   pipeline(cmds: string[][]): Promise<Reply[]> {
     if (this.failure) return Promise.reject(this.failure);
     const parts: Buffer[] = [];
-    const replies = cmds.map(() => new Promise<Reply>((resolve) => this.waiting.push(resolve)));
+    const replies = cmds.map(() => new Promise<Reply>((resolve, reject) => this.waiting.push({ resolve, reject })));
     for (const args of cmds) {
       parts.push(Buffer.from(`*${args.length}\r\n`, 'latin1'));
       for (const a of args) parts.push(Buffer.from(`$${a.length}\r\n${a}\r\n`, 'latin1'));
@@ -822,12 +827,12 @@ interface RedisInstance {
 }
 
 /** Starts redis-server on `dir/dbfilename` (loading it if it exists); rejects with its log if it dies. */
-async function startRedis(dir: string, dbfilename: string): Promise<RedisInstance> {
+async function startRedis(dir: string, dbfilename: string, extraArgs: string[] = []): Promise<RedisInstance> {
   const port = await freePort();
   const logfile = path.join(dir, `redis-${port}.log`);
   const proc: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--dbfilename', dbfilename, '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes', '--logfile', logfile],
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--dbfilename', dbfilename, '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes', '--logfile', logfile, ...extraArgs],
     { stdio: 'ignore' },
   );
   let exited = false;
@@ -945,20 +950,31 @@ test('interop (a): files written by redis-server read back exactly as Redis serv
       const inRedis = await dumpRedis(c, dbs);
       assert.equal(inRedis.length, recs.length + 2);
 
-      // Three files: default settings; no compression/checksum with LRU idle times; LFU frequencies.
-      // (dbfilename is a protected config, so each SAVE's dump.rdb is renamed instead.)
-      const saveAs = async (name: string): Promise<void> => {
-        await c.ok('SAVE');
+      // Three files: default settings; then, from a second server that loaded the first file (rdbchecksum is
+      // immutable at runtime), no compression and no checksum with LRU idle times; then LFU frequencies.
+      // dbfilename is protected too, so each SAVE's dump.rdb is renamed.
+      const saveAs = async (conn: RespConn, name: string): Promise<void> => {
+        await conn.ok('SAVE');
         fs.renameSync(path.join(dir, 'dump.rdb'), path.join(dir, name));
       };
-      await saveAs('default.rdb');
-      await c.ok('CONFIG', 'SET', 'rdbcompression', 'no');
-      await c.ok('CONFIG', 'SET', 'rdbchecksum', 'no');
-      await c.ok('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
-      await saveAs('plain.rdb');
-      await c.ok('CONFIG', 'SET', 'rdbchecksum', 'yes');
-      await c.ok('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
-      await saveAs('lfu.rdb');
+      await saveAs(c, 'default.rdb');
+      fs.copyFileSync(path.join(dir, 'default.rdb'), path.join(dir, 'dump.rdb'));
+      const second = await startRedis(dir, 'dump.rdb', [
+        '--rdbchecksum', 'no', '--rdbcompression', 'no', '--maxmemory-policy', 'allkeys-lru', '--list-compress-depth', '1',
+      ]);
+      try {
+        assertSameKeys(await dumpRedis(second.conn, dbs), inRedis, 'second server loaded what the first saved');
+        await second.conn.ok('SELECT', '0');
+        await second.conn.ok('OBJECT', 'FREQ', 'str:short').then(
+          () => assert.fail('OBJECT FREQ needs an LFU policy'),
+          () => undefined,
+        );
+        await saveAs(second.conn, 'plain.rdb');
+        await second.conn.ok('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
+        await saveAs(second.conn, 'lfu.rdb');
+      } finally {
+        await second.stop();
+      }
 
       for (const name of ['default.rdb', 'plain.rdb', 'lfu.rdb']) {
         const buf = fs.readFileSync(path.join(dir, name));
@@ -979,6 +995,7 @@ test('interop (a): files written by redis-server read back exactly as Redis serv
           assert.ok(buf.length > fs.statSync(path.join(dir, 'default.rdb')).size, 'rdbcompression no makes a bigger file');
           assert.ok(got.meta.get('0\0str:short')!.idleSec >= 0, 'IDLE opcode present');
         }
+        if (name === 'lfu.rdb') assert.deepEqual(buf.subarray(buf.length - 8), Buffer.alloc(8));
         if (name === 'lfu.rdb') assert.ok(got.meta.get('0\0str:short')!.freq >= 0, 'FREQ opcode present');
       }
     } finally {
