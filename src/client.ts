@@ -33,6 +33,8 @@ export const CF = {
   tracking: 1 << 10,
   unixSocket: 1 << 11,
   readonly: 1 << 12,
+  /** Blocking commands must not block (set by EXEC and scripts): they answer as if timed out. */
+  denyBlocking: 1 << 13,
 } as const;
 
 /** A queued MULTI command. */
@@ -190,6 +192,7 @@ export class Client implements ReplySink {
       return;
     }
     this.call(cmd, argv);
+    if (server.handleBlockedOnKeys !== null) server.handleBlockedOnKeys();
   }
 
   /** Reply with an error for a command that was refused before running (and flag an open MULTI). */

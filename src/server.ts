@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Client, CF } from './client';
 import { Config } from './config';
 import { Clock, systemClock } from './clock';
-import { Db, KeyEntry, KeyspaceHooks } from './keyspace/db';
+import { Db, KeyEntry, KeyspaceHooks, LfuParams, STR_NO_INT } from './keyspace/db';
 import { rewriteConfigFile } from './config-file';
 import { activeExpireCycle } from './keyspace/expire';
 import { CommandSpec, CommandTable, F } from './commands/table';
@@ -84,6 +84,11 @@ export class Server implements KeyspaceHooks {
   readonly watchedKeys = new Map<Db, Map<string, Set<Client>>>();
   /** Listeners for keys that became ready (blocking.ts registers). */
   keyReadyListener: ((db: Db, key: string) => void) | null = null;
+  /**
+   * Set by blocking.ts while keys that blocked clients wait for are ready: Client.execute runs it after each
+   * top-level command (a whole EXEC included), as Redis's processCommand runs handleClientsBlockedOnKeys.
+   */
+  handleBlockedOnKeys: (() => void) | null = null;
   /** Per-call hooks of features (MONITOR, slow log, tracking) installed by their modules. */
   readonly callHooks: Array<(c: Client, cmd: CommandSpec, argv: string[], usec: number) => void> = [];
   /** Hooks run when a client is unlinked (pub/sub, blocking, watch, tracking). */
@@ -138,6 +143,7 @@ export class Server implements KeyspaceHooks {
     const n = this.config.num('databases');
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.clock, this));
     this.notifyFlags = parseNotifyFlags(this.config.str('notify-keyspace-events'));
+    this.updateLfu();
     this.config.onChange = (name) => this.configChanged(name);
     this.persistence = new Persistence(this);
     if (options.loadData !== false) this.persistence.loadAtStartup();
@@ -154,6 +160,12 @@ export class Server implements KeyspaceHooks {
     const c = this.currentClient;
     return c !== null && (c.flags & CF.noTouch) !== 0;
   }
+  /** KeyspaceHooks.lfu: set while maxmemory-policy is an LFU one (kept current by configChanged). */
+  lfu: LfuParams | null = null;
+  private updateLfu(): void {
+    const lfu = this.config.str('maxmemory-policy').endsWith('-lfu');
+    this.lfu = lfu ? { logFactor: this.config.num('lfu-log-factor'), decayTime: this.config.num('lfu-decay-time') } : null;
+  }
   get expireEnabled(): boolean {
     return true;
   }
@@ -166,6 +178,9 @@ export class Server implements KeyspaceHooks {
   }
   keyReady(db: Db, key: string): void {
     if (this.keyReadyListener !== null) this.keyReadyListener(db, key);
+  }
+  keyAdded(db: Db, key: string): void {
+    if ((this.notifyFlags & NOTIFY.new) !== 0) this.notify(NOTIFY.new, 'new', key, db.id);
   }
   keyExpired(db: Db, key: string): void {
     this.stats.expiredKeys++;
@@ -375,6 +390,11 @@ export class Server implements KeyspaceHooks {
       case 'loglevel':
         this.logger.level = this.config.str(name) as LogLevel;
         break;
+      case 'maxmemory-policy':
+      case 'lfu-log-factor':
+      case 'lfu-decay-time':
+        this.updateLfu();
+        break;
       case 'proto-max-bulk-len':
         for (const c of this.clients.values()) c.parser.limits.maxBulkLen = this.config.num(name);
         break;
@@ -433,14 +453,15 @@ export class Server implements KeyspaceHooks {
 
   clientsInTimeoutTable(): number {
     let n = 0;
-    for (const c of this.clients.values()) if ((c.flags & CF.blocked) !== 0) n++;
+    // Blocked clients with a timeout (blocking.ts sets ext.blockTimeout); BLPOP k 0 is not in the table.
+    for (const c of this.clients.values()) if ((c.flags & CF.blocked) !== 0 && c.ext.blockTimeout === true) n++;
     return n;
   }
 
   /** OBJECT ENCODING of a string value: int, embstr or raw, as Redis's tryObjectEncoding leaves it. */
   stringEncoding(e: KeyEntry): string {
     const v = e.value as string;
-    if (!e.rawString && v.length <= 20 && isLongInteger(v)) return 'int';
+    if (!e.rawString && (e.strFlags & STR_NO_INT) === 0 && v.length <= 20 && isLongInteger(v)) return 'int';
     if (!e.rawString && v.length <= 44) return 'embstr';
     return 'raw';
   }

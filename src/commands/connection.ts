@@ -11,6 +11,7 @@ import { SHARED } from '../resp/reply';
 import { is, intArg } from './util';
 import { parseSafeInt } from '../util/numbers';
 import { clientSubs } from '../pubsub';
+import { clientUnblock } from '../blocking';
 
 export const REDIS_VERSION = '7.0.15';
 
@@ -387,6 +388,7 @@ export const connectionCommands: CommandDef[] = [
       { name: 'setinfo', handler: clientSetInfo },
       { name: 'no-evict', handler: onOffFlag(CF.noEvict) },
       { name: 'no-touch', handler: onOffFlag(CF.noTouch) },
+      { name: 'unblock', handler: clientUnblock },
       { name: 'help' },
     ],
   },

@@ -8,5 +8,9 @@ import { stringCommands } from './strings';
 import { keyCommands } from './keys';
 import { serverCommands } from './server';
 import { persistenceCommands } from './persistence';
+import { listCommands } from './lists';
+import { hashCommands } from './hashes';
+import { setCommands } from './sets';
+import { zsetCommands } from './zsets';
 
-export const ALL_COMMANDS: CommandDef[][] = [connectionCommands, stringCommands, keyCommands, serverCommands, persistenceCommands];
+export const ALL_COMMANDS: CommandDef[][] = [connectionCommands, stringCommands, keyCommands, serverCommands, persistenceCommands, listCommands, hashCommands, setCommands, zsetCommands];

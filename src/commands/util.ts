@@ -9,13 +9,18 @@ import type { Client } from '../client';
 import type { KeyEntry } from '../keyspace/db';
 import type { CollectionValue, TypeName } from '../keyspace/object';
 import { ERR } from '../resp/errors';
+import { NOTIFY } from '../notify';
 import { parseI64, parseSafeInt, parseDouble } from '../util/numbers';
 
 /** lookupKeyRead: the entry or null, counting a hit or a miss. */
 export function lookupRead(c: Client, key: string): KeyEntry | null {
   const e = c.db.lookup(key);
-  if (e === null) c.server.stats.keyspaceMisses++;
-  else c.server.stats.keyspaceHits++;
+  if (e === null) {
+    c.server.stats.keyspaceMisses++;
+    c.server.notify(NOTIFY.keyMiss, 'keymiss', key, c.db.id);
+  } else {
+    c.server.stats.keyspaceHits++;
+  }
   return e;
 }
 

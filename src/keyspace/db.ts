@@ -17,12 +17,21 @@ import type { Clock } from '../clock';
 import { RValue, typeOf } from './object';
 
 export class KeyEntry extends DictEntry {
-  /** Absolute expiry in ms since the epoch, or -1. */
+  /** Absolute expiry in ms since the epoch, or -1. Expired once the clock is past it (Redis's keyIsExpired: now > when). */
   expireAt = -1;
-  /** LRU clock (seconds) of the last access, for OBJECT IDLETIME. */
+  /**
+   * LRU clock (seconds) of the last access, for OBJECT IDLETIME; under an LFU maxmemory-policy, Redis's LFU word
+   * instead: (minutes & 0xffff) << 8 | logarithmic access counter (OBJECT FREQ).
+   */
   lru: number;
   /** Set when a string value was modified in place (APPEND, SETRANGE): OBJECT ENCODING says "raw". */
   rawString = false;
+  /**
+   * How Redis made a string value where its text alone does not tell (OBJECT ENCODING/REFCOUNT): STR_NO_INT for
+   * values never passed through tryObjectEncoding (INCRBYFLOAT: embstr or raw even when the text is an integer),
+   * STR_UNSHARED for an int object that is not one of the shared integers (COPY). Cleared when the value is replaced.
+   */
+  strFlags = 0;
   constructor(
     key: string,
     hash: number,
@@ -33,6 +42,9 @@ export class KeyEntry extends DictEntry {
     this.lru = lru;
   }
 }
+
+export const STR_NO_INT = 1;
+export const STR_UNSHARED = 2;
 
 class ExpireEntry extends DictEntry {
   constructor(
@@ -50,13 +62,25 @@ export interface KeyspaceHooks {
   keyModified(db: Db, key: string): void;
   /** A key was created holding a type clients may block on (list, zset): Redis's signalKeyAsReady. */
   keyReady(db: Db, key: string): void;
+  /** A key was created (Redis's dbAdd): the `new` keyspace notification. */
+  keyAdded(db: Db, key: string): void;
   /** A key expired on access or in the active cycle: the `expired` notification and stats. */
   keyExpired(db: Db, key: string): void;
   /** True when access should not update LRU (CLIENT NO-TOUCH, OBJECT). */
   readonly noTouch: boolean;
   /** False while lazy expiry must not delete (DEBUG SET-ACTIVE-EXPIRE does not affect this; loading does). */
   readonly expireEnabled: boolean;
+  /** The LFU parameters while maxmemory-policy is an LFU one, else null (then `lru` is an LRU clock). */
+  readonly lfu: LfuParams | null;
 }
+
+/** lfu-log-factor and lfu-decay-time (evict.c). */
+export interface LfuParams {
+  logFactor: number;
+  decayTime: number;
+}
+
+const LFU_INIT_VAL = 5;
 
 export class Db {
   dict = new Dict<KeyEntry>();
@@ -88,19 +112,56 @@ export class Db {
   lookup(key: string): KeyEntry | null {
     const e = this.dict.get(key);
     if (e === null) return null;
-    if (e.expireAt !== -1 && e.expireAt <= this.clock.now() && this.hooks.expireEnabled) {
+    if (e.expireAt !== -1 && e.expireAt < this.clock.now() && this.hooks.expireEnabled) {
       this.expireKey(e);
       return null;
     }
-    if (!this.hooks.noTouch) e.lru = this.lruClock();
+    if (!this.hooks.noTouch) {
+      const lfu = this.hooks.lfu;
+      if (lfu === null) e.lru = this.lruClock();
+      else this.updateLfu(e, lfu);
+    }
     return e;
+  }
+
+  /** The LRU (or, under LFU, the initial LFU word) of a new value: createObject(). */
+  private newLru(): number {
+    return this.hooks.lfu === null ? this.lruClock() : (this.lfuMinutes() << 8) | LFU_INIT_VAL;
+  }
+
+  private lfuMinutes(): number {
+    return Math.floor(this.clock.now() / 60000) & 0xffff;
+  }
+
+  /** LFUDecrAndReturn: the access counter of e, decayed by one per lfu-decay-time minutes without access. */
+  lfuCounter(e: KeyEntry): number {
+    const lfu = this.hooks.lfu;
+    const ldt = e.lru >>> 8;
+    let counter = e.lru & 255;
+    if (lfu !== null && lfu.decayTime > 0) {
+      const now = this.lfuMinutes();
+      const elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+      const periods = Math.floor(elapsed / lfu.decayTime);
+      if (periods > 0) counter = periods > counter ? 0 : counter - periods;
+    }
+    return counter;
+  }
+
+  /** updateLFU: decay, then a logarithmic increment (probability 1 / ((counter - 5) * lfu-log-factor + 1)). */
+  private updateLfu(e: KeyEntry, lfu: LfuParams): void {
+    let counter = this.lfuCounter(e);
+    if (counter < 255) {
+      const base = counter - LFU_INIT_VAL;
+      if (Math.random() < 1 / ((base < 0 ? 0 : base) * lfu.logFactor + 1)) counter++;
+    }
+    e.lru = (this.lfuMinutes() << 8) | counter;
   }
 
   /** Like lookup, but never touches LRU (OBJECT, TYPE-like introspection that must not count as access). */
   peek(key: string): KeyEntry | null {
     const e = this.dict.get(key);
     if (e === null) return null;
-    if (e.expireAt !== -1 && e.expireAt <= this.clock.now() && this.hooks.expireEnabled) {
+    if (e.expireAt !== -1 && e.expireAt < this.clock.now() && this.hooks.expireEnabled) {
       this.expireKey(e);
       return null;
     }
@@ -121,8 +182,9 @@ export class Db {
 
   /** Create key (known to be absent) with value. Signals readiness for blocking types. */
   add(key: string, value: RValue): KeyEntry {
-    const e = new KeyEntry(key, hashKey(key), value, this.lruClock());
+    const e = new KeyEntry(key, hashKey(key), value, this.newLru());
     this.dict.add(e);
+    this.hooks.keyAdded(this, key);
     if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset' || value.type === 'stream')) {
       this.hooks.keyReady(this, key);
     }
@@ -137,8 +199,9 @@ export class Db {
     const h = hashKey(key);
     const old = this.dict.getWithHash(key, h);
     if (old === null) {
-      const e = new KeyEntry(key, h, value, this.lruClock());
+      const e = new KeyEntry(key, h, value, this.newLru());
       this.dict.add(e);
+      this.hooks.keyAdded(this, key);
       if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset' || value.type === 'stream')) {
         this.hooks.keyReady(this, key);
       }
@@ -146,7 +209,9 @@ export class Db {
     }
     old.value = value;
     old.rawString = false;
-    old.lru = this.lruClock();
+    old.strFlags = 0;
+    // dbOverwrite: the new value gets a fresh LRU clock, but inherits the LFU counter.
+    if (this.hooks.lfu === null) old.lru = this.lruClock();
     if (!keepTtl && old.expireAt !== -1) this.removeExpire(old);
     return old;
   }
@@ -155,7 +220,7 @@ export class Db {
   delete(key: string): boolean {
     const e = this.dict.get(key);
     if (e === null) return false;
-    if (e.expireAt !== -1 && e.expireAt <= this.clock.now() && this.hooks.expireEnabled) {
+    if (e.expireAt !== -1 && e.expireAt < this.clock.now() && this.hooks.expireEnabled) {
       this.expireKey(e);
       return false;
     }
@@ -195,13 +260,11 @@ export class Db {
   /** A random key that is not expired (expired ones met on the way are deleted), or null. */
   randomKey(): string | null {
     const now = this.clock.now();
-    let tries = 0;
     for (;;) {
       const e = this.dict.random();
       if (e === null) return null;
-      if (e.expireAt !== -1 && e.expireAt <= now && this.hooks.expireEnabled) {
-        // Like Redis, give up deleting after many tries when every key is volatile and expired.
-        if (this.expires.size === this.dict.size && ++tries > 100) return e.key;
+      if (e.expireAt !== -1 && e.expireAt < now && this.hooks.expireEnabled) {
+        // Each expired key met is deleted, so this ends (Redis gives up after 100 tries only on replicas).
         this.expireKey(e);
         continue;
       }
@@ -230,7 +293,7 @@ export class Db {
     } while (found.length < sampleCount && this.expiresCursor !== 0 && buckets < sampleCount * 20);
     for (const e of found) {
       sampled++;
-      if (e.expireAt !== -1 && e.expireAt <= now) {
+      if (e.expireAt !== -1 && e.expireAt < now) {
         if (this.dict.get(e.key) === e) {
           this.expireKey(e);
           expired++;

@@ -38,7 +38,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * If s is the canonical text of an int64, returns it as a number (when |v| < 2^53) or a bigint; else null.
- * Shared with the RDB writer's integer checks.
+ * Shared with the intset encoder.
  */
 export function parseCanonicalInt64(s: string): number | bigint | null {
   if (s.length === 0 || s.length > 20 || !CANONICAL_INT.test(s)) return null;

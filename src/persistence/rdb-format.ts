@@ -413,7 +413,7 @@ export class RdbWriter {
     }
   }
 
-  /** Tries LZF on src[start, end); writes the compressed form and returns true only if it saves > 4 bytes. */
+  /** Tries LZF on src[start, end); writes the compressed form and returns true only if it saves at least 4 bytes. */
   private lzf(src: Uint8Array, start: number, end: number): boolean {
     const len = end - start;
     if (len <= 4) return false;

@@ -41,9 +41,55 @@ export const ERR = {
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
   timeoutNegative: 'ERR timeout is negative',
   valueMustBePositive: 'ERR value is out of range, must be positive',
+  // Lists (t_list.c) and blocking (blocked.c, CLIENT UNBLOCK).
+  lposRankZero:
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  lposCountNegative: "ERR COUNT can't be negative",
+  lposMaxlenNegative: "ERR MAXLEN can't be negative",
+  unblockReason: 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR',
+  unblockedByClient: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',
+  /** addReplySubcommandSyntaxError: a known subcommand with a wrong number of arguments. */
+  subcommandSyntax: (sub: string, cmd: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${truncate(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`,
+  countOutOfRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  valueOutOfRange: 'ERR value is out of range',
+  hashValueNotInteger: 'ERR hash value is not an integer',
+  hashValueNotFloat: 'ERR hash value is not a float',
+  valueNanOrInf: 'ERR value is NaN or Infinity',
+  numkeysNotPositive: 'ERR numkeys should be greater than 0',
+  numkeysTooBig: "ERR Number of keys can't be greater than number of args",
+  limitNegative: "ERR LIMIT can't be negative",
+  // Sorted sets (t_zset.c) and SORT (sort.c).
+  scoreRangeNotFloat: 'ERR min or max is not a float',
+  lexRangeInvalid: 'ERR min or max not valid string range item',
+  scoreNaN: 'ERR resulting score is not a number (NaN)',
+  zaddXxNx: 'ERR XX and NX options at the same time are not compatible',
+  zaddGtLtNx: 'ERR GT, LT, and/or NX options at the same time are not compatible',
+  zaddIncrPair: 'ERR INCR option supports a single increment-element pair',
+  zrangeLimitRank: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  zrangeWithscoresLex: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+  weightNotFloat: 'ERR weight value is not a float',
+  atLeastOneKey: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
+  countNotPositive: 'ERR count should be greater than 0',
+  sortNotDouble: "ERR One or more scores can't be converted into double",
   noScript: 'NOSCRIPT No matching script. Please use EVAL.',
   busyKey: 'BUSYKEY Target key name already exists.',
   lcsWithMatch: 'ERR If you want both the length and indexes, please just use IDX.',
+  lcsNotString: 'ERR The specified keys must contain string values',
+  lcsTooBig: 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
+  decrementOverflow: 'ERR decrement would overflow',
+  offsetOutOfRange: 'ERR offset is out of range',
+  invalidCursor: 'ERR invalid cursor',
+  expireNxConflict: 'ERR NX and XX, GT or LT options at the same time are not compatible',
+  expireGtLtConflict: 'ERR GT and LT options at the same time are not compatible',
+  /** EXPIRE family: `opt` is the argument as C sees it (up to a NUL byte). */
+  unsupportedOption: (opt: string) => `ERR Unsupported option ${opt.replace(/[\r\n]/g, ' ')}`,
+  invalidFirstDbIndex: 'ERR invalid first DB index',
+  invalidSecondDbIndex: 'ERR invalid second DB index',
+  lfuNotSelected:
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  lfuSelected:
+    'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
 } as const;
 
 /** Redis truncates user-supplied text in error messages (sdscatrepr of at most 128 bytes) and strips newlines. */

@@ -10,6 +10,10 @@
  *
  * Arguments come out as latin1 strings: one char per byte, binary safe and compact in V8.
  * Protocol errors are reported with Redis's exact text; the caller replies with it and closes the connection.
+ *
+ * Redis finds line ends with strchr() on its NUL-terminated query buffer, so a NUL byte before the line end
+ * hides it: the request then waits for more input (until it is too big) instead of failing. That quirk is
+ * visible to clients, so the parser reproduces it, on the error paths only (a valid header has no NUL).
  */
 
 import { splitArgs } from '../util/splitargs';
@@ -36,7 +40,7 @@ export class RequestParser {
   /** Assembly buffer for a big argument arriving over several chunks. */
   private big: Buffer | null = null;
   private bigFilled = 0;
-  /** Set when a protocol error was found: the text to reply with (already prefixed). */
+  /** Set when a protocol error was found: Redis's text after "Protocol error: " (the client adds the prefix). */
   error: string | null = null;
   /** True when the last command came inline (Redis does not count those toward some checks). */
   inline = false;
@@ -103,16 +107,20 @@ export class RequestParser {
         const start = this.pos;
         const end = buf.indexOf(13, start);
         if (end < 0 || end + 1 >= buf.length) {
-          if (buf.length - start > PROTO_INLINE_MAX_SIZE) this.error = 'Protocol error: too big mbulk count string';
+          if (buf.length - start > PROTO_INLINE_MAX_SIZE) this.error = 'too big mbulk count string';
           return null;
         }
         const n = parseLength(buf, start + 1, end);
         if (n === null || n > INT_MAX) {
-          this.error = 'Protocol error: invalid multibulk length';
+          if (hasNul(buf, start, end)) {
+            if (buf.length - start > PROTO_INLINE_MAX_SIZE) this.error = 'too big mbulk count string';
+          } else {
+            this.error = 'invalid multibulk length';
+          }
           return null;
         }
         if (n > 10 && this.limits.unauthenticated) {
-          this.error = 'Protocol error: unauthenticated multibulk length';
+          this.error = 'unauthenticated multibulk length';
           return null;
         }
         this.pos = end + 2;
@@ -134,8 +142,8 @@ export class RequestParser {
     const buf = this.buf;
     const start = this.pos;
     const nl = buf.indexOf(10, start);
-    if (nl < 0) {
-      if (buf.length - start > PROTO_INLINE_MAX_SIZE) this.error = 'Protocol error: too big inline request';
+    if (nl < 0 || hasNul(buf, start, nl)) {
+      if (buf.length - start > PROTO_INLINE_MAX_SIZE) this.error = 'too big inline request';
       return undefined;
     }
     let end = nl;
@@ -144,7 +152,7 @@ export class RequestParser {
     this.pos = nl + 1;
     const argv = splitArgs(line);
     if (argv === null) {
-      this.error = 'Protocol error: unbalanced quotes in request';
+      this.error = 'unbalanced quotes in request';
       return undefined;
     }
     this.inline = true;
@@ -159,27 +167,23 @@ export class RequestParser {
       if (this.bulkLen === -1) {
         if (pos >= buf.length) break;
         const end = buf.indexOf(13, pos);
-        if (end < 0 || end + 1 >= buf.length) {
-          if (buf.length - pos > PROTO_INLINE_MAX_SIZE) {
-            this.error = 'Protocol error: too big bulk count string';
-            this.pos = pos;
-            return null;
+        const n = end < 0 || end + 1 >= buf.length ? null : parseLength(buf, pos + 1, end);
+        if (n === null || buf[pos] !== 36 /* '$' */ || n < 0 || n > this.limits.maxBulkLen) {
+          this.pos = pos;
+          if (end < 0 || end + 1 >= buf.length || hasNul(buf, pos, end)) {
+            // No complete line yet (or a NUL hides its end, see the header comment).
+            if (buf.length - pos > PROTO_INLINE_MAX_SIZE) {
+              this.error = 'too big bulk count string';
+              return null;
+            }
+            break;
           }
-          break;
-        }
-        if (buf[pos] !== 36 /* '$' */) {
-          this.error = `Protocol error: expected '$', got '${String.fromCharCode(buf[pos])}'`;
-          this.pos = pos;
-          return null;
-        }
-        const n = parseLength(buf, pos + 1, end);
-        if (n === null || n < 0 || n > this.limits.maxBulkLen) {
-          this.error = 'Protocol error: invalid bulk length';
-          this.pos = pos;
+          if (buf[pos] !== 36) this.error = `expected '$', got '${String.fromCharCode(buf[pos])}'`;
+          else this.error = 'invalid bulk length';
           return null;
         }
         if (n > 16384 && this.limits.unauthenticated) {
-          this.error = 'Protocol error: unauthenticated bulk length';
+          this.error = 'unauthenticated bulk length';
           this.pos = pos;
           return null;
         }
@@ -215,6 +219,12 @@ export class RequestParser {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** True when buf[start, end) holds a NUL byte (where Redis's strchr stops looking for the line end). */
+function hasNul(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === 0) return true;
+  return false;
+}
 
 /** Parse the decimal number in buf[start, end) like string2ll; null when malformed. */
 function parseLength(buf: Buffer, start: number, end: number): number | null {

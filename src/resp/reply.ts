@@ -35,7 +35,31 @@ export const SHARED = {
 const POOL_BUFFER_SIZE = 16 * 1024;
 /** Strings longer than this are handed to the socket as their own chunk instead of being copied. */
 const BIG_STRING = 64 * 1024;
+/** Strings up to this length are copied with a loop instead of latin1Write. */
+const SMALL_STRING = 32;
 const pool: Buffer[] = [];
+
+/** Write `<type><decimal n>\r\n` at p (n a non-negative safe integer); returns the new position. */
+function writeHeader(b: Buffer, p: number, type: number, n: number): number {
+  b[p++] = type;
+  if (n < 10) {
+    b[p++] = 48 + n;
+  } else if (n < 100) {
+    b[p++] = 48 + ((n / 10) | 0);
+    b[p++] = 48 + (n % 10);
+  } else {
+    const digits = n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : String(n).length;
+    let q = p + digits;
+    p = q;
+    while (n >= 1) {
+      b[--q] = 48 + (n % 10);
+      n = Math.floor(n / 10);
+    }
+  }
+  b[p++] = 13;
+  b[p++] = 10;
+  return p;
+}
 
 function takeBuffer(minSize: number): Buffer {
   if (minSize <= POOL_BUFFER_SIZE) {
@@ -158,7 +182,17 @@ export class ReplyWriter {
   int(n: number | bigint): void {
     if (n === 0) this.raw(SHARED.zero);
     else if (n === 1) this.raw(SHARED.one);
+    else if (typeof n === 'number' && n >= 0 && n <= 0xffffffff) this.header(58 /* : */, n);
     else this.str(':' + n + '\r\n');
+  }
+
+  /** `<type byte><n>\r\n` for a non-negative integer n (array, map, set, push headers and integers). */
+  private header(type: number, n: number): void {
+    if (this.muted > 0) return;
+    const b = this.ensure(24);
+    const start = this.pos;
+    this.pos = writeHeader(b, start, type, n);
+    this.pending += this.pos - start;
   }
 
   /** A bulk string from a latin1 string. */
@@ -171,16 +205,20 @@ export class ReplyWriter {
       this.raw(SHARED.crlf);
       return;
     }
-    const header = '$' + n + '\r\n';
-    const total = header.length + n + 2;
+    const total = n + 25;
     const b = this.ensure(total);
-    let p = this.pos;
-    p += b.latin1Write(header, p, header.length);
-    if (n > 0) p += b.latin1Write(s, p, n);
+    const start = this.pos;
+    let p = writeHeader(b, start, 36 /* $ */, n);
+    if (n <= SMALL_STRING) {
+      // A loop beats latin1Write's call overhead for short strings (most keys and values).
+      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    } else {
+      p += b.latin1Write(s, p, n);
+    }
     b[p++] = 13;
     b[p++] = 10;
     this.pos = p;
-    this.pending += total;
+    this.pending += p - start;
   }
 
   /** A bulk string, or the null of the protocol when `s` is null. */
@@ -199,22 +237,23 @@ export class ReplyWriter {
 
   arrayLen(n: number): void {
     if (n === 0) this.raw(SHARED.emptyArray);
-    else this.str('*' + n + '\r\n');
+    else this.header(42 /* * */, n);
   }
 
   /** A map header of n pairs: `%n` in RESP3, `*2n` in RESP2. */
   mapLen(n: number): void {
-    this.str(this.resp === 3 ? '%' + n + '\r\n' : '*' + n * 2 + '\r\n');
+    if (this.resp === 3) this.header(37 /* % */, n);
+    else this.header(42 /* * */, n * 2);
   }
 
   /** A set header: `~n` in RESP3, `*n` in RESP2. */
   setLen(n: number): void {
-    this.str(this.resp === 3 ? '~' + n + '\r\n' : '*' + n + '\r\n');
+    this.header(this.resp === 3 ? 126 /* ~ */ : 42 /* * */, n);
   }
 
   /** A push header: `>n` in RESP3, `*n` in RESP2 (pub/sub messages). */
   pushLen(n: number): void {
-    this.str(this.resp === 3 ? '>' + n + '\r\n' : '*' + n + '\r\n');
+    this.header(this.resp === 3 ? 62 /* > */ : 42 /* * */, n);
   }
 
   /** A double: `,d` in RESP3, a bulk string in RESP2, formatted as Redis 7.0 does (%.17g). */

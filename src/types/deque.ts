@@ -2,15 +2,17 @@
  * The value of a Redis list: a double-ended queue over a growable ring buffer.
  *
  * Redis keeps lists in a quicklist of listpacks; in V8 one plain array used
- * as a ring is both smaller and faster: O(1) push/pop at either end and O(1)
+ * as a ring is simpler and faster: O(1) push/pop at either end and O(1)
  * indexing (LINDEX, LSET), with a power-of-two capacity so wrapping is a
- * mask. The backing array doubles when full and halves when a quarter full
- * (never below MIN_CAPACITY), so a list that grew large and drained gives
- * its memory back. Middle edits (LINSERT, LREM, removeAt) shift whichever
- * side of the gap is shorter, and trimming (LTRIM) either clears the dropped
- * slots or, when few elements survive, copies the survivors into a smaller
- * array, whichever touches less. Ranges (LRANGE) are `Array.prototype.slice`
- * copies of at most two contiguous runs.
+ * mask. The backing array doubles when full, placing the elements so that a
+ * list grown at one end only (LPUSH-only or RPUSH-only) never wraps, and
+ * shrinks to half full once a quarter full (never below MIN_CAPACITY), so a
+ * list that grew large and drained gives its memory back. Middle edits
+ * (LINSERT, LREM, removeAt) shift whichever side of the gap is
+ * shorter; trimming (LTRIM) either clears the dropped slots or, when few
+ * elements survive, copies the survivors into a smaller array, whichever
+ * touches less. Ranges (LRANGE) are `Array.prototype.slice` copies of at
+ * most two contiguous runs.
  *
  * Vacated slots are reset to undefined so popped values can be collected.
  * Indices are plain integers 0..length-1: translating Redis's negative
@@ -63,13 +65,13 @@ export class Deque<T> implements Iterable<T> {
   }
 
   pushBack(value: T): void {
-    if (this.len > this.mask) this.resize((this.mask + 1) * 2);
+    if (this.len > this.mask) this.grow(false);
     this.buf[(this.head + this.len) & this.mask] = value;
     this.len++;
   }
 
   pushFront(value: T): void {
-    if (this.len > this.mask) this.resize((this.mask + 1) * 2);
+    if (this.len > this.mask) this.grow(true);
     const head = (this.head - 1) & this.mask;
     this.buf[head] = value;
     this.head = head;
@@ -124,7 +126,7 @@ export class Deque<T> implements Iterable<T> {
   insertAt(index: number, value: T): void {
     const len = this.len;
     if (index < 0 || index > len) throw new RangeError(`Deque.insertAt: index ${index} outside 0..${len}`);
-    if (len > this.mask) this.resize((this.mask + 1) * 2);
+    if (len > this.mask) this.grow(index < len - index);
     const buf = this.buf;
     const mask = this.mask;
     if (index < len - index) {
@@ -314,10 +316,20 @@ export class Deque<T> implements Iterable<T> {
     return new DequeIterator<T>(this.buf, this.head, this.mask, this.len);
   }
 
+  /**
+   * Doubles the backing array. The elements go to its end when the deque is
+   * growing at the front, to its start otherwise, so a list built only by
+   * LPUSH or only by RPUSH never wraps and its ranges stay one slice.
+   */
+  private grow(atFront: boolean): void {
+    const cap = (this.mask + 1) * 2;
+    this.rebuildInto(cap, atFront ? cap - this.len : 0, 0, this.len, this.len, this.len);
+  }
+
   /** Once no more than a quarter of the backing array is used, moves to one half used. */
   private shrinkIfSparse(): void {
     if (this.mask >= MIN_CAPACITY && this.len <= (this.mask + 1) >>> 2) {
-      this.resize(capacityFor(2 * this.len));
+      this.rebuildInto(capacityFor(2 * this.len), 0, 0, this.len, this.len, this.len);
     }
   }
 
@@ -326,27 +338,23 @@ export class Deque<T> implements Iterable<T> {
     return this.mask >= MIN_CAPACITY && survivors <= (this.mask + 1) >>> 2;
   }
 
-  /** Moves the elements, in order, into a new array of `cap` slots starting at slot 0. */
-  private resize(cap: number): void {
-    this.rebuildInto(cap, 0, this.len, this.len, this.len);
-  }
-
   /** Replaces the buffer with just elements [a, b) and [c, d), sized for them. */
   private rebuild(a: number, b: number, c: number, d: number): void {
-    this.rebuildInto(capacityFor(2 * (b - a + d - c)), a, b, c, d);
+    this.rebuildInto(capacityFor(2 * (b - a + d - c)), 0, a, b, c, d);
   }
 
-  private rebuildInto(cap: number, a: number, b: number, c: number, d: number): void {
+  /** Copies elements [a, b) then [c, d), in order, into a new `cap`-slot array from slot `at`. */
+  private rebuildInto(cap: number, at: number, a: number, b: number, c: number, d: number): void {
     const old = this.buf;
     const mask = this.mask;
     const head = this.head;
     const next = new Array<T | undefined>(cap);
-    let w = 0;
+    let w = at;
     for (let i = a; i < b; i++) next[w++] = old[(head + i) & mask];
     for (let i = c; i < d; i++) next[w++] = old[(head + i) & mask];
     this.buf = next;
-    this.head = 0;
-    this.len = w;
+    this.head = at;
+    this.len = w - at;
     this.mask = cap - 1;
   }
 }

@@ -6,7 +6,21 @@
 import type { CollectionValue } from '../keyspace/object';
 import type { RdbValue } from '../persistence/rdb-format';
 import type { Config } from '../config';
+import { ListValue } from './list';
+import { HashValue } from './hash';
+import { SetValue } from './set';
+import { Zset } from './zset';
 
 export function collectionFromRdb(v: Exclude<RdbValue, { type: 'string' }>, _config: Config): CollectionValue {
-  throw new Error(`Loading ${v.type} values is not supported yet`);
+  switch (v.type) {
+    case 'list':
+      return ListValue.fromItems(v.items);
+    case 'hash':
+      return HashValue.fromEntries(v.entries, _config.num('hash-max-listpack-entries'), _config.num('hash-max-listpack-value'));
+    case 'set':
+      return SetValue.fromMembers(v.members, _config.num('set-max-intset-entries'));
+    case 'zset':
+      return Zset.fromEntries(v.entries, _config.num('zset-max-listpack-entries'), _config.num('zset-max-listpack-value'));
+  }
+  throw new Error(`Loading ${(v as RdbValue).type} values is not supported yet`);
 }

@@ -127,10 +127,9 @@ function matchImpl(pat: string, p: number, str: string, s: number, nocase: boole
         s++;
         break;
       }
-      case BACKSLASH:
-        if (patEnd - p >= 2) p++;
-      // falls through
       default: {
+        // A backslash makes the next byte literal (a trailing one is itself).
+        if (pc === BACKSLASH && patEnd - p >= 2) p++;
         const c = pat.charCodeAt(p);
         const sc = str.charCodeAt(s);
         if (nocase ? lower(c) !== lower(sc) : c !== sc) return false;

@@ -96,13 +96,14 @@ export function parseSafeInt(s: string): number | null {
 export function parseI64(s: string): bigint | null {
   const len = s.length;
   if (len <= 16) {
+    // Short texts are mostly safe integers; 16 digits may still exceed 2^53 (slow path below).
     const n = parseSafeInt(s);
-    return n === null ? null : BigInt(n);
+    if (n !== null) return BigInt(n);
   }
-  if (len > 20) return null;
+  if (len > 20 || len === 0) return null;
   let i = s.charCodeAt(0) === CH_MINUS ? 1 : 0;
   const first = s.charCodeAt(i);
-  if (first < 49 || first > CH_9) return null;
+  if (!(first >= 49 && first <= CH_9)) return null; // also NaN past the end ("-")
   for (i++; i < len; i++) {
     const c = s.charCodeAt(i);
     if (c < CH_0 || c > CH_9) return null;

@@ -84,6 +84,20 @@ test('grows by doubling and shrinks when a quarter full', () => {
   assert.equal(d.capacity, 8);
 });
 
+test('a deque grown at one end only never wraps', () => {
+  const headOf = (d: Deque<number>) => (d as unknown as { head: number }).head;
+  const front = new Deque<number>();
+  const back = new Deque<number>();
+  for (let i = 0; i < 5000; i++) {
+    front.pushFront(i);
+    back.pushBack(i);
+    assert.ok(headOf(front) + front.length <= front.capacity, `LPUSH-only wrapped at ${i}`);
+    assert.equal(headOf(back), 0);
+  }
+  checkInvariants(front, Array.from({ length: 5000 }, (_, i) => 4999 - i));
+  checkInvariants(back, Array.from({ length: 5000 }, (_, i) => i));
+});
+
 test('initial capacity and fromArray', () => {
   assert.equal(new Deque<number>(100).capacity, 128);
   assert.equal(new Deque<number>(0).capacity, 8);

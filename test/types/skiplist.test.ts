@@ -355,6 +355,8 @@ test('parseScoreRange matches strtod + "no trailing bytes, not NaN"', () => {
     ['0x10', 16, false],
     ['0x1p-2', 0.25, false],
     ['-0X.8', -0.5, false],
+    ['0x1.8p1', 3, false],
+    ['1e-400', 0, false],
     ['1e400', Infinity, false],
     [' 7', 7, false],
     ['\t\n7', 7, false],
