@@ -1,100 +1,182 @@
 #!/usr/bin/env node
 /**
  * cinnabar-server: the standalone server, started like redis-server:
- *   cinnabar-server [/path/to/redis.conf] [--port 6380] [--save ""] ...
- * The config file and the flags become one list of directives (config-file.ts); an unknown or malformed one
- * stops start-up with Redis's "FATAL CONFIG FILE ERROR" report and exit code 1. SIGTERM/SIGINT shut down
- * cleanly, saving first when save points are configured, as Redis does.
+ *   cinnabar-server [/path/to/redis.conf] [--port 6380] [--save ""] ... [-]
+ *
+ * The config file, stdin ("-") and the flags become one config text, applied line by line (config-file.ts);
+ * an unknown or malformed directive stops start-up with Redis's "FATAL CONFIG FILE ERROR" report on stderr
+ * and exit code 1. Start-up then logs the lines redis-server logs (Redis-style `pid:role date level msg`),
+ * listens, loads the RDB file and says "Ready to accept connections". SIGTERM and SIGINT shut down as
+ * Redis's signal handler does: save first when save points are configured (staying up if that fails), and a
+ * second SIGINT while shutting down exits at once.
  */
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { Server } from './server';
-import { argsToConfigText, parseConfigText, ConfigFileError } from './config-file';
-import { ConfigError } from './config';
+import { Config, ConfigError } from './config';
+import { applyConfigText, ConfigFileError, LoadState, parseCommandLine, readConfigFile, strerror } from './config-file';
 import { REDIS_VERSION } from './commands/connection';
+import { Logger } from './log';
 
-function fatal(lineNo: number, text: string, reason: string): never {
-  process.stderr.write(`\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\nReading the configuration file, at line ${lineNo}\n>>> '${text}'\n${reason}\n`);
+function fatalConfig(e: ConfigFileError): never {
+  if (e.line === 0) {
+    // Not tied to a line: Redis logs it (e.g. a config file that cannot be opened).
+    const log = new Logger();
+    log.log('warning', e.reason);
+  } else {
+    process.stderr.write(`\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\nReading the configuration file, at line ${e.line}\n>>> '${e.text}'\n${e.reason}\n`);
+  }
   process.exit(1);
 }
 
+function readStdin(): string {
+  try {
+    return fs.readFileSync(0, 'latin1');
+  } catch {
+    return '';
+  }
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+  // argv arrives decoded as UTF-8; the server works on bytes (latin1 strings).
+  const args = process.argv.slice(2).map((a) => Buffer.from(a, 'utf8').toString('latin1'));
   if (args[0] === '-v' || args[0] === '--version') {
     process.stdout.write(`Cinnabar server v=${REDIS_VERSION} (Redis-compatible, Node ${process.version})\n`);
     return;
   }
   if (args[0] === '-h' || args[0] === '--help') {
-    process.stdout.write('Usage: cinnabar-server [/path/to/redis.conf] [options]\nExamples:\n  cinnabar-server --port 7777\n  cinnabar-server /etc/redis/6379.conf --loglevel verbose\n');
+    process.stdout.write(
+      'Usage: ./cinnabar-server [/path/to/redis.conf] [options] [-]\n' +
+        '       ./cinnabar-server - (read config from stdin)\n' +
+        '       ./cinnabar-server -v or --version\n' +
+        '       ./cinnabar-server -h or --help\n\n' +
+        'Examples:\n' +
+        '       ./cinnabar-server (run the server with default conf)\n' +
+        '       ./cinnabar-server /etc/redis/6379.conf\n' +
+        '       ./cinnabar-server --port 7777\n' +
+        '       ./cinnabar-server /etc/myredis.conf --loglevel verbose -\n' +
+        '       ./cinnabar-server /etc/myredis.conf --loglevel verbose\n',
+    );
     return;
   }
-  const { file, text: flagText } = argsToConfigText(args);
+
+  // loadServerConfig(): file text, then stdin, then "\n" and the options; applied line by line.
+  const cmd = parseCommandLine(args);
+  const config = new Config();
+  const early = new Logger();
   let text = '';
-  if (file !== null) {
-    try {
-      text = fs.readFileSync(file, 'latin1') + '\n';
-    } catch (e) {
-      process.stderr.write(`Fatal error, can't open config file '${path.resolve(file)}': ${(e as Error).message}\n`);
-      process.exit(1);
-    }
-  }
-  const fileLines = text.split('\n').length - 1;
-  let directives;
+  let state: LoadState;
   try {
-    directives = parseConfigText(text + flagText);
+    if (cmd.file !== null) text += readConfigFile(cmd.file);
+    if (cmd.stdin) {
+      early.log('warning', 'Reading config from stdin');
+      text += readStdin();
+    }
+    text += '\n' + cmd.options;
+    state = applyConfigText(text, config);
   } catch (e) {
-    if (e instanceof ConfigFileError) fatal(e.line, e.text, e.reason);
+    if (e instanceof ConfigFileError) fatalConfig(e);
     throw e;
   }
-  const config: Record<string, string> = {};
-  const server0 = new Server({ loadData: false, logTarget: null });
-  for (const d of directives) {
-    const spec = server0.config.spec(d.name);
-    const lineNo = d.line > fileLines ? d.line - fileLines : d.line;
-    if (spec === undefined) fatal(lineNo, d.text, 'Bad directive or wrong number of arguments');
-    const r = server0.config.parse(spec, d.value);
-    if ('error' in r) fatal(lineNo, d.text, r.error);
-    config[d.name] = d.value;
-  }
+  const settings: Record<string, string> = {};
+  for (const name of state.touched) settings[name] = config.format(config.spec(name)!);
+
   let server: Server;
   try {
-    server = new Server({ config, logTarget: config.logfile ?? '', loadData: true });
+    server = new Server({ config: settings, logTarget: config.str('logfile'), loadData: false });
   } catch (e) {
-    if (e instanceof ConfigError) fatal(0, '', e.message);
-    process.stderr.write(`Fatal error loading the DB: ${(e as Error).message}. Exiting.\n`);
+    if (e instanceof ConfigError) fatalConfig(new ConfigFileError(0, '', e.message));
+    early.log('warning', `Can't open the log file: ${strerror(e)}`);
     process.exit(1);
   }
-  if (file !== null) server.configFile = path.resolve(file);
-  server.log('notice', 'oO0OoO0OoO0Oo Cinnabar is starting oO0OoO0OoO0Oo');
-  server.log('notice', `Cinnabar version=${REDIS_VERSION}, bits=64, pid=${process.pid}, just started`);
-  if (file === null) server.log('warning', 'Warning: no config file specified, using the default config. In order to specify a config file use cinnabar-server /path/to/redis.conf');
+  if (cmd.file !== null) server.configFile = path.resolve(cmd.file);
+  const pidfile = config.str('pidfile');
+
+  // Signal handlers go in before anything is announced (Redis's setupSignalHandlers runs in initServer).
+  const exit = (code: number): never => {
+    if (pidfile !== '') {
+      server.log('notice', 'Removing the pid file.');
+      try {
+        fs.unlinkSync(pidfile);
+      } catch {
+        /* already gone */
+      }
+    }
+    process.exit(code);
+  };
+
+  // Redis's sigShutdownHandler (which logs with serverLogFromHandler's own prefix) + serverCron's shutdown_asap.
+  const logFromHandler = (msg: string) => {
+    const target = server.logger.target;
+    const line = `${process.pid}:signal-handler (${Math.floor(Date.now() / 1000)}) ${msg}\n`;
+    if (target === '') process.stdout.write(line);
+    else if (target !== null) fs.appendFileSync(target, line);
+  };
+  let stopping = false;
+  const onSignal = (sig: 'SIGTERM' | 'SIGINT') => {
+    if (stopping && sig === 'SIGINT') {
+      logFromHandler('You insist... exiting now.');
+      try {
+        fs.unlinkSync(path.join(path.dirname(server.rdbPath), `temp-${process.pid}.rdb`));
+      } catch {
+        /* no temp file */
+      }
+      process.exit(1);
+    }
+    logFromHandler(`Received ${sig} scheduling shutdown...`);
+    if (stopping) return;
+    stopping = true;
+    server.log('warning', 'User requested shutdown...');
+    void server.shutdown().then((ok) => {
+      if (!ok) {
+        server.log('warning', `${sig} received but errors trying to shut down the server, check the logs for more information`);
+        stopping = false;
+        return;
+      }
+      exit(0);
+    });
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  server.onShutdown = () => exit(0);
+
+  server.log('warning', 'oO0OoO0OoO0Oo Cinnabar is starting oO0OoO0OoO0Oo');
+  server.log('warning', `Cinnabar version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started`);
+  if (cmd.file === null && !cmd.stdin) {
+    server.log('warning', 'Warning: no config file specified, using the default config. In order to specify a config file use cinnabar-server /path/to/redis.conf');
+  } else {
+    server.log('warning', 'Configuration loaded');
+  }
+  if (config.num('port') === 0) {
+    // Redis's port 0 disables TCP; without unix sockets there is then nothing to listen on.
+    server.log('warning', 'Configured to not listen anywhere, exiting.');
+    process.exit(1);
+  }
   try {
     await server.listen();
   } catch (e) {
     server.log('warning', (e as Error).message);
+    server.log('warning', `Failed listening on port ${config.num('port')} (TCP), aborting.`);
     process.exit(1);
   }
   server.log('notice', `Running mode=standalone, port=${server.port}.`);
-  server.log('notice', 'Server initialized');
-  server.log('notice', 'Ready to accept connections tcp');
-  let stopping = false;
-  const stop = (sig: string) => {
-    if (stopping) return;
-    stopping = true;
-    server.log('warning', `Received ${sig} scheduling shutdown...`);
-    server.log('notice', 'User requested shutdown...');
-    void server.shutdown().then((ok) => {
-      if (!ok) {
-        stopping = false;
-        return;
-      }
-      process.exit(0);
-    });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-  server.onShutdown = () => process.exit(0);
+  server.log('warning', 'Server initialized');
+  try {
+    server.persistence.loadAtStartup();
+  } catch (e) {
+    server.log('warning', `Fatal error loading the DB: ${(e as Error).message}. Exiting.`);
+    process.exit(1);
+  }
+  if (pidfile !== '') {
+    try {
+      fs.writeFileSync(pidfile, `${process.pid}\n`);
+    } catch (e) {
+      server.log('warning', `Failed to write PID file: ${strerror(e)}`);
+    }
+  }
+  server.log('notice', 'Ready to accept connections');
+
 }
 
 void main();

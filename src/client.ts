@@ -17,6 +17,9 @@ import { ERR, errorCode } from './resp/errors';
 import { CommandSpec, F } from './commands/table';
 import type { Server } from './server';
 import type { Db } from './keyspace/db';
+import { refuseOrPostpone } from './pause';
+import { execCommandAbort } from './multi';
+import { trackingCommandProcessed } from './tracking';
 
 /** Client flags, as letters shown by CLIENT LIST (flags=...). */
 export const CF = {
@@ -35,7 +38,15 @@ export const CF = {
   readonly: 1 << 12,
   /** Blocking commands must not block (set by EXEC and scripts): they answer as if timed out. */
   denyBlocking: 1 << 13,
+  /** Held back by CLIENT PAUSE (with CF.blocked): `postponedArgv` runs when the pause ends (pause.ts). */
+  postponed: 1 << 14,
 } as const;
+
+/**
+ * CLIENT REPLY state: 'off'; 'skipNext' (CLIENT REPLY SKIP ran: the next command's replies are dropped);
+ * 'skip' (this command's replies are being dropped). Replies are muted exactly in 'off' and 'skip'.
+ */
+export type ReplyMode = 'on' | 'off' | 'skipNext' | 'skip';
 
 /** A queued MULTI command. */
 export interface QueuedCommand {
@@ -60,8 +71,13 @@ export class Client implements ReplySink {
   lastCommand = 'NULL';
   /** MULTI queue, null outside a transaction. */
   multiQueue: QueuedCommand[] | null = null;
-  /** CLIENT REPLY state: 'on', 'off', or 'skip' (skip the next command's reply). */
-  replyMode: 'on' | 'off' | 'skip' = 'on';
+  private replyModeValue: ReplyMode = 'on';
+  /** True while EXEC runs the queued commands (multi.ts): nested calls. */
+  inExec = false;
+  /** The command CLIENT PAUSE held back (with CF.postponed), processed again when the pause ends. */
+  postponedArgv: string[] | null = null;
+  /** Writer errors already attributed to a command (Redis's prev_err_count): failed_calls accounting. */
+  private errorMark = 0;
   /** Output-buffer soft-limit bookkeeping: when the soft limit was first exceeded (ms), or 0. */
   softLimitSince = 0;
   /** Extension slots used by feature modules (pub/sub, blocking, tracking, watch). */
@@ -101,6 +117,17 @@ export class Client implements ReplySink {
     return this.closed;
   }
 
+  /** CLIENT REPLY state; setting it mutes or unmutes the reply writer accordingly. */
+  get replyMode(): ReplyMode {
+    return this.replyModeValue;
+  }
+  set replyMode(m: ReplyMode) {
+    const was = this.replyModeValue === 'off' || this.replyModeValue === 'skip';
+    const now = m === 'off' || m === 'skip';
+    if (was !== now) this.reply.muted += now ? 1 : -1;
+    this.replyModeValue = m;
+  }
+
   /** Set the protocol version (HELLO). */
   setResp(v: 2 | 3): void {
     this.reply.resp = v;
@@ -128,7 +155,6 @@ export class Client implements ReplySink {
   processInput(): void {
     const parser = this.parser;
     while ((this.flags & (CF.blocked | CF.closeAfterReply)) === 0 && !this.closed) {
-      if (this.server.isPausedFor(this)) break;
       const argv = parser.next();
       if (argv === null) {
         if (parser.error !== null) {
@@ -139,8 +165,20 @@ export class Client implements ReplySink {
         }
         break;
       }
+      if (this.replyModeValue === 'skipNext') this.replyMode = 'skip';
       this.execute(argv);
+      this.commandProcessed();
     }
+  }
+
+  /**
+   * Redis's resetClient() after a command was processed (run, queued or refused; not while postponed): a
+   * CLIENT REPLY SKIP applies to one command, and a CLIENT CACHING to the next command or transaction.
+   */
+  commandProcessed(): void {
+    if ((this.flags & CF.postponed) !== 0) return;
+    if (this.replyModeValue === 'skip') this.replyMode = 'on';
+    if ((this.flags & CF.tracking) !== 0) trackingCommandProcessed(this);
   }
 
   /** Continue after being unblocked or unpaused. */
@@ -162,32 +200,37 @@ export class Client implements ReplySink {
       cmd = base.subcommands.get(argv[1].toLowerCase());
     }
     if (cmd === undefined) {
+      this.lastCommand = 'NULL';
       if (base !== undefined) this.rejectCommand(ERR.unknownSubcommand(argv[1], base.name), null);
       else this.rejectCommand(ERR.unknownCommand(argv[0], argv.slice(1)), null);
       return;
     }
     this.lastCommand = cmd.fullName;
     if (!cmd.arityOk(argv.length)) {
-      this.rejectCommand(ERR.wrongArity(cmd.fullName), cmd);
+      this.rejectCommand(ERR.wrongArity(cmd.fullName), cmd, argv);
       return;
     }
     if (!this.authenticated && (cmd.flags & F.noAuth) === 0) {
-      this.rejectCommand(ERR.noAuth, cmd);
+      this.rejectCommand(ERR.noAuth, cmd, argv);
       return;
     }
     if ((this.flags & CF.pubsub) !== 0 && this.reply.resp === 2 && !ALLOWED_IN_PUBSUB.has(cmd.fullName)) {
       this.rejectCommand(
         `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
         cmd,
+        argv,
       );
       return;
     }
+    // A monitor may not touch the keyspace; CLIENT PAUSE holds commands back (pause.ts).
+    if (((this.flags & CF.monitor) !== 0 || server.pauseType !== 0) && refuseOrPostpone(this, cmd, argv)) return;
     if (this.multiQueue !== null && !MULTI_CONTROL.has(cmd.fullName)) {
       if ((cmd.flags & F.noMulti) !== 0) {
-        this.rejectCommand('ERR Command not allowed inside a transaction', cmd);
+        this.rejectCommand('ERR Command not allowed inside a transaction', cmd, argv);
         return;
       }
-      this.multiQueue.push({ cmd, argv });
+      // A transaction that will fail anyway queues nothing more (Redis saves the memory).
+      if ((this.flags & (CF.dirtyCas | CF.dirtyExec)) === 0) this.multiQueue.push({ cmd, argv });
       this.reply.raw(SHARED.queued);
       return;
     }
@@ -195,11 +238,16 @@ export class Client implements ReplySink {
     if (server.handleBlockedOnKeys !== null) server.handleBlockedOnKeys();
   }
 
-  /** Reply with an error for a command that was refused before running (and flag an open MULTI). */
-  rejectCommand(text: string, cmd: CommandSpec | null): void {
+  /**
+   * Reply with an error for a command that was refused before running (and flag an open MULTI). A refused
+   * EXEC discards the transaction and says why (execCommandAbort).
+   */
+  rejectCommand(text: string, cmd: CommandSpec | null, argv?: string[]): void {
     if (this.multiQueue !== null) this.flags |= CF.dirtyExec;
     if (cmd !== null) cmd.rejectedCalls++;
-    this.replyError(text);
+    if (cmd !== null && cmd.fullName === 'exec' && argv !== undefined) execCommandAbort(this, text, argv);
+    else this.replyError(text);
+    this.errorMark = this.reply.errors;
   }
 
   /** An error reply that is counted in INFO errorstats. */
@@ -208,27 +256,26 @@ export class Client implements ReplySink {
     this.server.countError(text);
   }
 
-  /** Redis's call(): run the handler, then statistics, slow log and MONITOR. */
+  /**
+   * Redis's call(): run the handler, then statistics and the call hooks (slow log, latency, MONITOR,
+   * tracking). Error replies were counted in INFO errorstats as they were written (replyError); a call
+   * fails (failed_calls) when it wrote an error after the previous call ended, so an EXEC is not charged
+   * with the errors of the commands it ran.
+   */
   call(cmd: CommandSpec, argv: string[]): void {
     const server = this.server;
     const w = this.reply;
-    const errorsBefore = w.errors;
-    const skip = this.replyMode !== 'on';
-    if (skip) w.muted++;
+    if (!this.inExec) this.errorMark = w.errors;
     server.beforeCall(this, cmd, argv);
     const start = performance.now();
     cmd.handler(this, argv);
     const usec = Math.round((performance.now() - start) * 1000);
-    if (skip) {
-      w.muted--;
-      if (this.replyMode === 'skip' && cmd.fullName !== 'client|reply') this.replyMode = 'on';
-    }
     cmd.calls++;
     cmd.usec += usec;
     server.stats.numCommands++;
-    if (w.errors !== errorsBefore) {
+    if (w.errors !== this.errorMark) {
       cmd.failedCalls++;
-      server.countError(w.lastError);
+      this.errorMark = w.errors;
     }
     server.afterCall(this, cmd, argv, usec);
   }

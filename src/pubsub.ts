@@ -90,10 +90,10 @@ export const SHARD_CHANNELS: SubKind = {
 };
 
 /**
- * Write a push frame to a subscriber even when its replies are turned off (Redis's CLIENT_PUSHING), then
- * restore the writer's muting.
+ * Write a push frame (pub/sub, tracking invalidation) even when the client turned its replies off (Redis's
+ * CLIENT_PUSHING), then restore the writer's muting.
  */
-function pushRaw(w: ReplyWriter, frame: Buffer): void {
+export function pushRaw(w: ReplyWriter, frame: Buffer): void {
   const muted = w.muted;
   if (muted !== 0) w.muted = 0;
   w.raw(frame);

@@ -24,6 +24,9 @@ import { PubSub } from './pubsub';
 import { NOTIFY, parseNotifyFlags } from './notify';
 import { errorCode } from './resp/errors';
 import { Persistence } from './persistence/snapshot';
+import { installTransactions, touchWatchedKey } from './multi';
+import { installSlowlog } from './slowlog';
+import type { Tracking } from './tracking';
 
 export interface ServerOptions {
   /** Parameters as `CONFIG SET` names and texts (port, bind, dir, save, requirepass...). */
@@ -97,9 +100,11 @@ export class Server implements KeyspaceHooks {
   readonly resetHooks: Array<(c: Client) => void> = [];
   /** Changes since the last save (INFO rdb_changes_since_last_save; save points). Handlers add to it. */
   dirty = 0;
-  /** Pause state (CLIENT PAUSE): until when (ms), and whether only writes are paused. */
-  pauseUntil = 0;
-  pauseWriteOnly = false;
+  /** CLIENT PAUSE (pause.ts): PAUSE_OFF (0), PAUSE_WRITE or PAUSE_ALL, and until when (ms). */
+  pauseType = 0;
+  pauseEnd = 0;
+  /** Client-side caching state (tracking.ts), created by the first CLIENT TRACKING ON. */
+  tracking: Tracking | null = null;
   private shuttingDown = false;
   /** 40 hex chars identifying this run (INFO run_id). */
   readonly runId = randomBytes(20).toString('hex');
@@ -146,6 +151,8 @@ export class Server implements KeyspaceHooks {
     this.updateLfu();
     this.config.onChange = (name) => this.configChanged(name);
     this.persistence = new Persistence(this);
+    installTransactions(this);
+    installSlowlog(this);
     if (options.loadData !== false) this.persistence.loadAtStartup();
     this.closed = new Promise((r) => (this.resolveClosed = r));
   }
@@ -169,12 +176,10 @@ export class Server implements KeyspaceHooks {
   get expireEnabled(): boolean {
     return true;
   }
+  /** signalModifiedKey: invalidate WATCH (multi.ts) and client-side caches (tracking.ts). */
   keyModified(db: Db, key: string): void {
-    if (this.watchedKeys.size === 0) return;
-    const keys = this.watchedKeys.get(db);
-    const clients = keys?.get(key);
-    if (clients === undefined) return;
-    for (const c of clients) c.flags |= CF.dirtyCas;
+    if (this.watchedKeys.size !== 0) touchWatchedKey(this, db, key);
+    if (this.tracking !== null) this.tracking.invalidateKey(key, true);
   }
   keyReady(db: Db, key: string): void {
     if (this.keyReadyListener !== null) this.keyReadyListener(db, key);
@@ -211,16 +216,6 @@ export class Server implements KeyspaceHooks {
   afterCall(c: Client, cmd: CommandSpec, argv: string[], usec: number): void {
     for (const h of this.callHooks) h(c, cmd, argv, usec);
     this.currentClient = null;
-  }
-
-  /** True when CLIENT PAUSE holds back this client's next command. */
-  isPausedFor(_c: Client): boolean {
-    if (this.pauseUntil === 0) return false;
-    if (this.clock.now() >= this.pauseUntil) {
-      this.pauseUntil = 0;
-      return false;
-    }
-    return true;
   }
 
   // ---- output ----
@@ -417,7 +412,6 @@ export class Server implements KeyspaceHooks {
       this.log('notice', 'Saving the final RDB snapshot before exiting.');
       try {
         this.persistence.saveSync();
-        this.log('notice', 'DB saved on disk');
       } catch (e) {
         this.log('warning', `Error trying to save the DB, can't exit. ${(e as Error).message}`);
         return false;

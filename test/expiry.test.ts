@@ -170,14 +170,14 @@ describe('expiry on the injectable clock', () => {
     assert.equal(await call('keys', '*'), '*1\r\n$4\r\nlive\r\n');
     assert.equal(await int('dbsize'), 31);
     let cursor = '0';
-    const seen: string[] = [];
+    const seen = new Set<string>(); // SCAN may return a key twice when the table shrinks under it
     do {
       const r = await call('scan', cursor, 'count', 5);
       cursor = /^\*2\r\n\$\d+\r\n(\d+)\r\n/.exec(r)![1];
-      if (r.includes('live')) seen.push('live');
+      if (r.includes('live')) seen.add('live');
       assert.ok(!r.includes('gone:'), 'SCAN returns no expired key');
     } while (cursor !== '0');
-    assert.deepEqual(seen, ['live']);
+    assert.deepEqual([...seen], ['live']);
     assert.equal(await int('dbsize'), 1);
     // RANDOMKEY deletes what it meets and ends with nil when everything expired.
     for (let i = 0; i < 200; i++) await call('set', `r:${i}`, 'x', 'px', 5);

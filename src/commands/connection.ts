@@ -12,6 +12,9 @@ import { is, intArg } from './util';
 import { parseSafeInt } from '../util/numbers';
 import { clientSubs } from '../pubsub';
 import { clientUnblock } from '../blocking';
+import { clientPause, clientUnpause } from '../pause';
+import { clientCaching, clientGetredir, clientTrackingCommand, clientTrackinginfo } from '../tracking';
+import { clientReply } from './introspection';
 
 export const REDIS_VERSION = '7.0.15';
 
@@ -113,7 +116,7 @@ function hello(c: Client, argv: string[]): void {
   }
   if (user !== null && !checkAuth(c, user, pass)) return;
   if (!c.authenticated) {
-    c.replyError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    c.replyError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
     return;
   }
   if (name !== null && !setName(c, name)) return;
@@ -148,7 +151,8 @@ export function resetClientState(c: Client): void {
   c.multiQueue = null;
   server.pubsub.removeClient(c);
   c.name = '';
-  c.replyMode = 'on';
+  // RESET clears CLIENT REPLY OFF and a pending SKIP, but its own reply is still skipped when SKIP applies.
+  if (c.replyMode !== 'skip') c.replyMode = 'on';
   c.flags &= ~(CF.multi | CF.dirtyCas | CF.dirtyExec | CF.pubsub | CF.noEvict | CF.noTouch | CF.readonly | CF.monitor);
 }
 
@@ -389,6 +393,13 @@ export const connectionCommands: CommandDef[] = [
       { name: 'no-evict', handler: onOffFlag(CF.noEvict) },
       { name: 'no-touch', handler: onOffFlag(CF.noTouch) },
       { name: 'unblock', handler: clientUnblock },
+      { name: 'pause', handler: clientPause },
+      { name: 'unpause', handler: clientUnpause },
+      { name: 'reply', handler: clientReply },
+      { name: 'tracking', handler: clientTrackingCommand },
+      { name: 'caching', handler: clientCaching },
+      { name: 'getredir', handler: clientGetredir },
+      { name: 'trackinginfo', handler: clientTrackinginfo },
       { name: 'help' },
     ],
   },

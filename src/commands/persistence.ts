@@ -1,5 +1,7 @@
 /**
  * Persistence commands: SAVE, BGSAVE and LASTSAVE, thin wrappers over persistence/snapshot.ts.
+ * Redis answers a failed SAVE with a bare "-ERR" (shared.err); BGSAVE always answers "Background saving
+ * started" because in Redis the forked child fails, if it does, after the reply (see snapshot.ts).
  */
 
 import type { Client } from '../client';
@@ -8,26 +10,17 @@ import { is } from './util';
 import { ERR } from '../resp/errors';
 
 function save(c: Client): void {
-  try {
-    c.server.persistence.saveSync();
-    c.reply.ok();
-  } catch {
-    c.replyError('ERR');
-  }
+  if (c.server.persistence.saveCommand()) c.reply.ok();
+  else c.replyError('ERR');
 }
 
-/** BGSAVE: Node has no fork, so the snapshot is taken at once; the reply is Redis's. */
 function bgsave(c: Client, argv: string[]): void {
   if (argv.length > 2 || (argv.length === 2 && !is(argv[1], 'schedule'))) {
     c.replyError(ERR.syntax);
     return;
   }
-  try {
-    c.server.persistence.saveSync();
-    c.reply.simple('Background saving started');
-  } catch {
-    c.replyError('ERR Background save failed');
-  }
+  c.server.persistence.bgsave();
+  c.reply.simple('Background saving started');
 }
 
 export const persistenceCommands: CommandDef[] = [

@@ -14,6 +14,7 @@ import { is, intArg, lookupWrite } from './util';
 import { REDIS_VERSION } from './connection';
 import { typeOf } from '../keyspace/object';
 import { parseDouble } from '../util/numbers';
+import { trackingStats } from '../tracking';
 
 // ---- COMMAND ----
 
@@ -362,9 +363,9 @@ export function infoString(c: Client, sectionArgs: string[]): string {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', trackingStats(server)[0]],
+    ['tracking_total_items', trackingStats(server)[1]],
+    ['tracking_total_prefixes', trackingStats(server)[2]],
     ['unexpected_error_replies', 0],
     ['total_error_replies', s.totalErrorReplies],
     ['dump_payload_sanitizations', 0],
@@ -410,7 +411,9 @@ export function infoString(c: Client, sectionArgs: string[]): string {
     add('commandstats', 'Commandstats', lines);
   }
   if (wanted.has('errorstats')) {
-    add('errorstats', 'Errorstats', [...s.errorstats].map(([k, v]) => [`errorstat_${k}`, `count=${v}`]));
+    // Redis keeps error codes in a radix tree: byte order.
+    const codes = [...s.errorstats].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    add('errorstats', 'Errorstats', codes.map(([k, v]) => [`errorstat_${k}`, `count=${v}`]));
   }
   add('cluster', 'Cluster', [['cluster_enabled', 0]]);
   const ks: Array<[string, string]> = [];

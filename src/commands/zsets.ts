@@ -1053,7 +1053,8 @@ function zpopMinMax(c: Client, argv: string[], where: number): void {
   }
   let count = -1;
   if (argv.length === 3) {
-    const n = intArg(c, argv[2]);
+    // getPositiveLongFromObjectOrReply: one message for "not an integer" and "negative".
+    const n = intArg(c, argv[2], ERR.valueMustBePositive);
     if (n === null) return;
     if (n < 0) {
       c.replyError(ERR.valueMustBePositive);

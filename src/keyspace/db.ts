@@ -17,8 +17,11 @@ import type { Clock } from '../clock';
 import { RValue, typeOf } from './object';
 
 export class KeyEntry extends DictEntry {
-  /** Absolute expiry in ms since the epoch, or -1. Expired once the clock is past it (Redis's keyIsExpired: now > when). */
-  expireAt = -1;
+  /**
+   * The key's node in db.expires when it has a TTL. The time lives there, not here: an absolute time in ms is not
+   * a small integer, and V8 would box such a field in a separate heap number for every key, TTL or not.
+   */
+  exp: ExpireEntry | null = null;
   /**
    * LRU clock (seconds) of the last access, for OBJECT IDLETIME; under an LFU maxmemory-policy, Redis's LFU word
    * instead: (minutes & 0xffff) << 8 | logarithmic access counter (OBJECT FREQ).
@@ -41,6 +44,12 @@ export class KeyEntry extends DictEntry {
     super(key, hash);
     this.lru = lru;
   }
+
+  /** Absolute expiry in ms since the epoch, or -1. Expired once the clock is past it (Redis's keyIsExpired: now > when). */
+  get expireAt(): number {
+    const x = this.exp;
+    return x === null ? -1 : x.at;
+  }
 }
 
 export const STR_NO_INT = 1;
@@ -51,6 +60,7 @@ class ExpireEntry extends DictEntry {
     key: string,
     hash: number,
     readonly entry: KeyEntry,
+    public at: number,
   ) {
     super(key, hash);
   }
@@ -236,14 +246,18 @@ export class Db {
   }
 
   setExpire(e: KeyEntry, at: number): void {
-    if (e.expireAt === -1) this.expires.add(new ExpireEntry(e.key, e.hash, e));
-    e.expireAt = at;
+    if (e.exp === null) {
+      e.exp = new ExpireEntry(e.key, e.hash, e, at);
+      this.expires.add(e.exp);
+    } else {
+      e.exp.at = at;
+    }
   }
 
   removeExpire(e: KeyEntry): boolean {
-    if (e.expireAt === -1) return false;
+    if (e.exp === null) return false;
     this.expires.delete(e.key);
-    e.expireAt = -1;
+    e.exp = null;
     return true;
   }
 

@@ -32,14 +32,19 @@ export function encodeSnapshot(server: Server, sink: (chunk: Buffer) => void): v
 }
 
 /**
- * Load an RDB file's contents into the (empty) databases. Keys already expired are skipped, as a master
- * does. Returns counts for INFO. Throws RdbError on a corrupt file.
+ * Load an RDB file's contents into the databases (a key already there is replaced, as DEBUG RELOAD MERGE
+ * does). Keys already expired are skipped, as a master does. Returns counts for INFO and the aux fields
+ * (redis-ver, ctime, used-mem) for the start-up log. Throws RdbError on a corrupt file.
  */
-export function loadSnapshot(server: Server, buf: Buffer): { loaded: number; expired: number } {
+export function loadSnapshot(server: Server, buf: Buffer): { loaded: number; expired: number; aux: Record<string, string> } {
   const now = server.clock.now();
   let loaded = 0;
   let expired = 0;
+  const aux: Record<string, string> = {};
   readRdb(buf, {
+    onAux(key, value) {
+      aux[key] = value;
+    },
     onKey(dbIndex, key, value, expireAtMs) {
       if (dbIndex >= server.dbs.length) throw new Error(`FATAL: Data file was created with a Redis server configured to handle more than ${server.dbs.length} databases. Exiting`);
       if (expireAtMs !== -1 && expireAtMs < now) {
@@ -54,5 +59,5 @@ export function loadSnapshot(server: Server, buf: Buffer): { loaded: number; exp
       loaded++;
     },
   });
-  return { loaded, expired };
+  return { loaded, expired, aux };
 }

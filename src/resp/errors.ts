@@ -102,7 +102,6 @@ export const ERR = {
   replicaKeyspace: "ERR Replica can't interact with the keyspace",
   pauseMode: 'ERR CLIENT PAUSE mode must be WRITE or ALL',
   timeoutNotInteger: 'ERR timeout is not an integer or out of range',
-  timeoutOutOfRange: 'ERR timeout is out of range',
   trackingOneRedirect: 'ERR A client can only redirect to a single other client',
   trackingNoSuchRedirect: 'ERR The client ID you want redirect to does not exist',
   trackingPrefixNeedsBcast: 'ERR PREFIX option requires BCAST mode to be enabled',

@@ -26,7 +26,7 @@ export class DictEntry {
 
 const SEED = (Math.random() * 0x7fffffff) | 0;
 
-/** Seeded 32-bit hash of a latin1 string (murmur-style mixing, one multiply per char). */
+/** Seeded 32-bit hash of a latin1 string (murmur-style mixing, one multiply per char), as a signed int32. */
 export function hashKey(s: string): number {
   let h = SEED ^ s.length;
   const n = s.length;
@@ -35,7 +35,8 @@ export function hashKey(s: string): number {
     h ^= h >>> 15;
   }
   h = Math.imul(h ^ (h >>> 13), 0x5bd1e995);
-  return (h ^ (h >>> 15)) >>> 0;
+  // Signed 32-bit on purpose: V8 stores it as a small integer in the entry, never as a boxed double.
+  return h ^ (h >>> 15);
 }
 
 const INITIAL_SIZE = 4;
