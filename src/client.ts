@@ -3,7 +3,8 @@
  * `client` struct (selected db, protocol, name, auth, flags, transaction and subscription state).
  *
  * The dispatch order mirrors Redis's processCommand(): lookup (with subcommands), arity, authentication,
- * the pub/sub context rule of RESP2, MULTI queueing, then call() with statistics and the slow log. Replies go
+ * the pub/sub context rule of RESP2, the MONITOR and CLIENT PAUSE rules (pause.ts), MULTI queueing,
+ * then call() with statistics and the call hooks (slow log, MONITOR, tracking). Replies go
  * to the client's ReplyWriter; everything a batch of pipelined commands produced leaves in one write at the
  * end of the socket's data event. A client can stop consuming its input (blocked on BLPOP, paused by CLIENT
  * PAUSE); `resume()` picks up the commands still waiting in the parser.

@@ -45,6 +45,8 @@ interface SpecialSpec extends BaseSpec {
   /** Parse text into the stored value, or return an error message (the part after " - "). */
   parse: (text: string) => { value: ConfigValue } | { error: string };
   format: (v: ConfigValue) => string;
+  /** Combine a new value with the current one (client-output-buffer-limit sets only the classes it names). */
+  merge?: (old: ConfigValue, parsed: ConfigValue) => ConfigValue;
 }
 export type ConfigSpec = BoolSpec | IntSpec | EnumSpec | StringSpec | SpecialSpec;
 
@@ -58,10 +60,12 @@ function parseSave(text: string): { value: ConfigValue } | { error: string } {
   const parts = text.split(' ').filter((p) => p !== '');
   if (parts.length % 2 !== 0) return { error: 'Invalid save parameters' };
   const points: number[] = [];
-  for (const p of parts) {
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
     if (!/^-?\d+$/.test(p)) return { error: 'Invalid save parameters' };
     const n = Number(p);
-    if (n < 0) return { error: 'Invalid save parameters' };
+    // Seconds must be at least 1, changes at least 0 (config.c setConfigSaveOption).
+    if (n < (i % 2 === 0 ? 1 : 0)) return { error: 'Invalid save parameters' };
     points.push(n);
   }
   return { value: points };
@@ -149,6 +153,7 @@ export const CONFIG_SPECS: ConfigSpec[] = [
     type: 'special',
     default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60',
     parse: parseOutputLimits,
+    merge: (old, parsed) => ({ ...(old as Record<string, number[]>), ...(parsed as Record<string, number[]>) }),
     format: (v) => {
       const o = v as Record<string, number[]>;
       return ['normal', 'replica', 'pubsub']
@@ -227,6 +232,11 @@ export class Config {
     return this.get(name) as string;
   }
 
+  private store(s: ConfigSpec, v: ConfigValue): void {
+    if (s.type === 'special' && s.merge !== undefined) v = s.merge(this.values.get(s.name)!, v);
+    this.values.set(s.name, v);
+  }
+
   /** The text CONFIG GET shows for a parameter. */
   format(s: ConfigSpec): string {
     const v = this.values.get(s.name)!;
@@ -285,7 +295,7 @@ export class Config {
     if (s === undefined) throw new ConfigError(`Bad directive or wrong number of arguments`);
     const r = this.parse(s, text);
     if ('error' in r) throw new ConfigError(r.error);
-    this.values.set(s.name, r.value);
+    this.store(s, r.value);
   }
 
   /**
@@ -310,7 +320,7 @@ export class Config {
       if ('error' in r) return fail(r.error);
       parsed.push([s, r.value]);
     }
-    for (const [s, v] of parsed) this.values.set(s.name, v);
+    for (const [s, v] of parsed) this.store(s, v);
     for (const [s] of parsed) this.onChange?.(s.name);
     return null;
   }

@@ -102,10 +102,11 @@ export class Tracking {
 
   /**
    * trackingInvalidateKey: key changed. `bcast` also records it for the BCAST prefixes it falls under
-   * (every change does; the table's own evictions do not).
+   * (every change does; the table's own evictions do not, and they happen between commands, so nothing
+   * waits for a reply).
    */
   invalidateKey(key: string, bcast: boolean): void {
-    const current = this.server.currentClient;
+    const current = bcast ? this.server.currentClient : null;
     if (bcast && this.prefixes.size !== 0) this.rememberKeyToBroadcast(current, key);
     const ids = this.table.get(key);
     if (ids === undefined) return;

@@ -95,6 +95,7 @@ function start(bin: 'cinnabar' | 'redis', args: string[], opts: { cwd?: string; 
     bin === 'cinnabar'
       ? spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] })
       : spawn('redis-server', args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin!.on('error', () => undefined);
   child.stdin!.end(opts.stdin ?? '');
   return new Proc(child);
 }

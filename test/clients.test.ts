@@ -271,14 +271,18 @@ interface CliResult {
 
 function cli(port: number, args: string[], stdin?: string | Buffer): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('redis-cli', ['-p', String(port), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Without input, stdin is /dev/null: redis-cli may exit before reading a pipe (EPIPE on our side).
+    const child = spawn('redis-cli', ['-p', String(port), ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('latin1')));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('latin1')));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
+    if (stdin !== undefined) {
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(stdin);
+    }
   });
 }
 

@@ -86,7 +86,7 @@ describe('differential: introspection', { skip: !hasRedis && 'redis-server not i
       m: get k
       m: set k v
       m: ping
-      m: client id
+      m: client getname
       m: reset
       a: ping after-reset
     `;
@@ -607,9 +607,10 @@ describe('CLIENT PAUSE', () => {
       assert.equal(await admin.call('client', 'pause', '300', 'all'), '+OK\r\n');
       // The pausing client is held too: its next pause (WRITE, 1.5 s) runs when the ALL pause ends.
       admin.write(encodeCommand(['client', 'pause', '1500', 'write']));
-      c.write(encodeCommand(['get', 'k']));
-      w.write(encodeCommand(['set', 'k', 'w']));
+      c.write(encodeCommand(['get', 'pk']));
+      w.write(encodeCommand(['set', 'pk', 'w']));
       assert.equal(await mon.call('ping'), '+PONG\r\n');
+      assert.match(await mon.read(), /^\+\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] "ping"\r\n$/);
       assert.equal(await mon.call('get', 'k'), "-ERR Replica can't interact with the keyspace\r\n");
       assert.equal(await within(c, 100), 'pending');
       assert.equal(await admin.read(2000), '+OK\r\n');
@@ -642,6 +643,67 @@ describe('CLIENT PAUSE', () => {
     } finally {
       admin.close();
       for (const c of clients) c.close();
+    }
+  });
+});
+
+describe('per-client state is released on disconnect', () => {
+  it('watched keys, subscriptions, monitors, tracking prefixes and postponed commands', async () => {
+    const server = await startCinnabar();
+    const port = server.address().port;
+    const srv = server.server;
+    try {
+      const admin = await RawConnection.connect(port);
+      const c = await RawConnection.connect(port);
+      assert.equal(await c.call('watch', 'a', 'b'), '+OK\r\n');
+      assert.equal(await c.call('multi'), '+OK\r\n');
+      assert.equal(await c.call('set', 'a', '1'), '+QUEUED\r\n');
+      const s = await RawConnection.connect(port);
+      await s.call('subscribe', 'x', 'y');
+      await s.call('psubscribe', 'p*');
+      await s.call('ssubscribe', 'z');
+      const m = await RawConnection.connect(port);
+      await m.call('monitor');
+      const t = await RawConnection.connect(port);
+      await t.call('hello', '3');
+      assert.equal(await t.call('client', 'tracking', 'on', 'bcast', 'prefix', 'a', 'prefix', 'b'), '+OK\r\n');
+      const p = await RawConnection.connect(port);
+      assert.equal(await admin.call('client', 'pause', '10000', 'write'), '+OK\r\n');
+      p.write(encodeCommand(['set', 'k', 'v']));
+      await sleep(50);
+      assert.equal(srv.watchedKeys.size, 1);
+      assert.match(await admin.call('info', 'stats'), /pubsub_channels:2\r\npubsub_patterns:1\r\npubsubshard_channels:1\r\n[^]*tracking_total_prefixes:2\r\n/);
+      assert.match(await admin.call('info', 'clients'), /blocked_clients:1\r\ntracking_clients:1\r\n/);
+      for (const conn of [c, s, m, t, p]) conn.close();
+      await sleep(100);
+      assert.equal(srv.watchedKeys.size, 0);
+      assert.match(await admin.call('info', 'stats'), /pubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\n[^]*tracking_total_prefixes:0\r\n/);
+      assert.match(await admin.call('info', 'clients'), /blocked_clients:0\r\ntracking_clients:0\r\n/);
+      assert.equal(await admin.call('client', 'unpause'), '+OK\r\n');
+      // Nothing was left to resume: the key was never written.
+      await sleep(20);
+      assert.equal(await admin.call('exists', 'k'), ':0\r\n');
+      admin.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('instantaneous_ops_per_sec reflects recent traffic', async () => {
+    const server = await startCinnabar();
+    try {
+      const c = await RawConnection.connect(server.address().port);
+      const burst = Buffer.concat(Array.from({ length: 2000 }, () => encodeCommand(['ping'])));
+      const deadline = Date.now() + 400;
+      while (Date.now() < deadline) {
+        c.write(burst);
+        for (let i = 0; i < 2000; i++) await c.read();
+      }
+      const ops = Number(/instantaneous_ops_per_sec:(\d+)/.exec(await c.call('info', 'stats'))![1]);
+      assert.ok(ops > 0, `instantaneous_ops_per_sec:${ops}`);
+      c.close();
+    } finally {
+      await server.close();
     }
   });
 });

@@ -174,7 +174,6 @@ function flushall(c: Client, argv: string[]): void {
       /* logged */
     }
   }
-  c.server.dirty++;
   c.reply.ok();
 }
 

@@ -489,7 +489,7 @@ function debug(c: Client, argv: string[]): void {
         (typeOf(e.value) === 'list' ? ` ql_nodes:1 ql_avg_node:${e.value.length}.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:0` : ''),
     );
   } else if (sub === 'reload') {
-    server.persistence.debugReload(c);
+    server.persistence.debugReload(c, argv);
   } else if (sub === 'jmap' || sub === 'quicklist-packed-threshold' || sub === 'change-repl-id') {
     c.reply.ok();
   } else if (sub === 'help') {
