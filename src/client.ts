@@ -160,7 +160,7 @@ export class Client implements ReplySink {
       if (argv === null) {
         if (parser.error !== null) {
           this.server.stats.protocolErrors++;
-          this.reply.error(ERR.protocolPrefix + parser.error);
+          this.replyError(ERR.protocolPrefix + parser.error);
           this.server.log('verbose', `Protocol error (${parser.error}) from client: ${this.describe()}`);
           this.flags |= CF.closeAfterReply;
         }
@@ -341,5 +341,5 @@ const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'res
 function formatAddr(host: string | undefined, port: number | undefined): string {
   if (host === undefined) return '';
   if (host.startsWith('::ffff:')) host = host.slice(7);
-  return host.includes(':') ? `${host}:${port}` : `${host}:${port}`;
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -79,6 +79,8 @@ export class Server implements KeyspaceHooks {
   private cronTimer: NodeJS.Timeout | null = null;
   /** Cached parse of notify-keyspace-events. */
   notifyFlags = 0;
+  /** True while a snapshot is being loaded: no keyspace notifications (Redis's dbAddRDBLoad). */
+  loading = false;
   /** DEBUG SET-ACTIVE-EXPIRE. */
   activeExpireEnabled = true;
   /** The client currently executing a command (for NO-TOUCH and notifications). */
@@ -185,7 +187,7 @@ export class Server implements KeyspaceHooks {
     if (this.keyReadyListener !== null) this.keyReadyListener(db, key);
   }
   keyAdded(db: Db, key: string): void {
-    if ((this.notifyFlags & NOTIFY.new) !== 0) this.notify(NOTIFY.new, 'new', key, db.id);
+    if ((this.notifyFlags & NOTIFY.new) !== 0 && !this.loading) this.notify(NOTIFY.new, 'new', key, db.id);
   }
   keyExpired(db: Db, key: string): void {
     this.stats.expiredKeys++;

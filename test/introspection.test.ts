@@ -182,6 +182,17 @@ describe('differential: introspection', { skip: !hasRedis && 'redis-server not i
       ];
       assert.equal(await d.run(cmds, mask), null);
     });
+
+    it('DOCTOR and GRAPH', async () => {
+      // Latencies, times and "seconds ago" labels are masked digit by digit (their widths match).
+      const digits = (s: string) => s.replace(/\d/g, 'N');
+      assert.equal(await d.run([['config', 'set', 'latency-monitor-threshold', '0'], ['latency', 'reset'], ['latency', 'doctor']]), null);
+      assert.equal(await d.run([['config', 'set', 'latency-monitor-threshold', '50'], ['latency', 'doctor'], ['latency', 'graph', 'command']]), null);
+      assert.equal(await d.run([['debug', 'sleep', '0.1'], ['latency', 'doctor'], ['latency', 'graph', 'command']], digits), null);
+      assert.equal(await d.run([['config', 'set', 'slowlog-log-slower-than', '-1'], ['latency', 'doctor']], digits), null);
+      assert.equal(await d.run([['config', 'set', 'slowlog-log-slower-than', '60000'], ['latency', 'doctor']], digits), null);
+      assert.equal(await d.run([['config', 'set', 'slowlog-log-slower-than', '10000'], ['latency', 'graph'], ['latency', 'doctor', 'x'], ['latency', 'graph', 'nosuch']]), null);
+    });
   });
 
   describe('CLIENT REPLY', () => {

@@ -97,14 +97,12 @@ function hello(c: Client, argv: string[]): void {
     }
     ver = v;
   }
-  let user: string | null = null;
-  let pass = '';
   let name: string | null = null;
   for (; i < argv.length; i++) {
     const more = argv.length - i - 1;
     if (is(argv[i], 'auth') && more >= 2) {
-      user = argv[i + 1];
-      pass = argv[i + 2];
+      // Redis authenticates as soon as it meets the option, before looking at the rest.
+      if (!checkAuth(c, argv[i + 1], argv[i + 2])) return;
       i += 2;
     } else if (is(argv[i], 'setname') && more >= 1) {
       name = argv[i + 1];
@@ -114,7 +112,6 @@ function hello(c: Client, argv: string[]): void {
       return;
     }
   }
-  if (user !== null && !checkAuth(c, user, pass)) return;
   if (!c.authenticated) {
     c.replyError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
     return;

@@ -11,6 +11,7 @@ import { ERR } from '../resp/errors';
 import { parseI64 } from '../util/numbers';
 import { monitorCommand } from '../monitor';
 import { LatencySeries, latencyLatest, latencySamples, slowlogReset, slowlogState } from '../slowlog';
+import { latencyGraph, latencyReport } from '../latency-report';
 
 /** SLOWLOG GET [count]: the newest `count` entries (default 10, -1 all). */
 function slowlogGet(c: Client, argv: string[]): void {
@@ -71,6 +72,16 @@ function latencyHistory(c: Client, argv: string[]): void {
   }
 }
 
+/** LATENCY GRAPH event: an ASCII sparkline of the event's samples. */
+function latencyGraphCmd(c: Client, argv: string[]): void {
+  const ts = slowlogState(c.server).events.get(argv[2]);
+  if (ts === undefined) {
+    c.replyError(ERR.latencyNoSamples(argv[2]));
+    return;
+  }
+  c.reply.verbatim(latencyGraph(argv[2], ts, c.server.clock.now()));
+}
+
 /** LATENCY RESET [event ...]: forget the events (all without arguments); replies how many were reset. */
 function latencyReset(c: Client, argv: string[]): void {
   const events = slowlogState(c.server).events;
@@ -126,6 +137,8 @@ export const introspectionCommands: CommandDef[] = [
       { name: 'latest', handler: latencyLatestCmd },
       { name: 'history', handler: latencyHistory },
       { name: 'reset', handler: latencyReset },
+      { name: 'graph', handler: latencyGraphCmd },
+      { name: 'doctor', handler: (c) => c.reply.verbatim(latencyReport(c.server)) },
       { name: 'help' },
     ],
   },

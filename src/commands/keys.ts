@@ -14,6 +14,8 @@
  * not the objects, so clients, WATCHed keys and blocked clients stay with their database number as in Redis.
  */
 
+import { touchAllWatchedKeysInDb } from '../multi';
+import { signalDbReady } from '../blocking';
 import type { Client } from '../client';
 import type { CommandDef } from './table';
 import { Db, KeyEntry, STR_UNSHARED } from '../keyspace/db';
@@ -136,21 +138,9 @@ function flushOption(c: Client, argv: string[]): boolean {
  * touchAllWatchedKeysInDb: flag the clients WATCHing a key of `emptied` that exists there (even logically
  * expired: Redis looks in the dict) or, when given, in `replacedWith` (SWAPDB).
  */
-function touchWatchedKeys(c: Client, emptied: Db, replacedWith: Db | null): void {
-  const server = c.server;
-  if (server.watchedKeys.size === 0) return;
-  const keys = server.watchedKeys.get(emptied);
-  if (keys === undefined) return;
-  for (const key of keys.keys()) {
-    if (emptied.dict.get(key) !== null || (replacedWith !== null && replacedWith.dict.get(key) !== null)) {
-      server.keyModified(emptied, key);
-    }
-  }
-}
-
 /** Signal every watched key of the dbs as modified before emptying them (Redis's signalFlushedDb). */
 export function signalFlushed(c: Client, dbs: Iterable<Db>): void {
-  for (const db of dbs) touchWatchedKeys(c, db, null);
+  for (const db of dbs) touchAllWatchedKeysInDb(c.server, db, null);
 }
 
 function flushdb(c: Client, argv: string[]): void {
@@ -551,8 +541,8 @@ function swapdb(c: Client, argv: string[]): void {
   if (id1 !== id2) {
     const a = dbs[id1];
     const b = dbs[id2];
-    touchWatchedKeys(c, a, b);
-    touchWatchedKeys(c, b, a);
+    touchAllWatchedKeysInDb(c.server, a, b);
+    touchAllWatchedKeysInDb(c.server, b, a);
     const { dict, expires, expiresCursor, avgTtl } = a;
     a.dict = b.dict;
     a.expires = b.expires;
@@ -562,22 +552,13 @@ function swapdb(c: Client, argv: string[]): void {
     b.expires = expires;
     b.expiresCursor = expiresCursor;
     b.avgTtl = avgTtl;
-    signalReadyKeys(c, a);
-    signalReadyKeys(c, b);
+    signalDbReady(c.server, a);
+    signalDbReady(c.server, b);
   }
   c.server.dirty++;
   c.reply.ok();
 }
 
-/** scanDatabaseForReadyKeys: offer every key a client could be blocked on to the blocking machinery. */
-function signalReadyKeys(c: Client, db: Db): void {
-  const server = c.server;
-  if (server.keyReadyListener === null) return;
-  db.dict.forEach((e) => {
-    const v = e.value;
-    if (typeof v !== 'string' && (v.type === 'list' || v.type === 'zset' || v.type === 'stream')) server.keyReady(db, e.key);
-  });
-}
 
 // ---- OBJECT ----
 

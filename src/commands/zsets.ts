@@ -867,7 +867,7 @@ function zscan(c: Client, argv: string[]): void {
 
 /** ZRANDMEMBER_SUB_STRATEGY_MUL: below this ratio of size to count, remove elements instead of picking. */
 const SUB_STRATEGY_MUL = 3;
-const LONG_MAX_HALF = 4611686018427387903;
+const LONG_MAX_HALF = 4611686018427387903n;
 
 function zrandmember(c: Client, argv: string[]): void {
   if (argv.length >= 3) {
@@ -880,7 +880,8 @@ function zrandmember(c: Client, argv: string[]): void {
       return;
     } else if (argv.length === 4) {
       withScores = true;
-      if (l < -LONG_MAX_HALF || l > LONG_MAX_HALF) {
+      // Exact 64-bit comparison: LONG_MAX/2 is not representable as a double.
+      if (typeof n === 'bigint' && (n < -LONG_MAX_HALF || n > LONG_MAX_HALF)) {
         c.replyError(ERR.valueOutOfRange);
         return;
       }

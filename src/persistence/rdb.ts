@@ -41,23 +41,28 @@ export function loadSnapshot(server: Server, buf: Buffer): { loaded: number; exp
   let loaded = 0;
   let expired = 0;
   const aux: Record<string, string> = {};
-  readRdb(buf, {
-    onAux(key, value) {
-      aux[key] = value;
-    },
-    onKey(dbIndex, key, value, expireAtMs) {
-      if (dbIndex >= server.dbs.length) throw new Error(`FATAL: Data file was created with a Redis server configured to handle more than ${server.dbs.length} databases. Exiting`);
-      if (expireAtMs !== -1 && expireAtMs < now) {
-        expired++;
-        return;
-      }
-      const db = server.dbs[dbIndex];
-      const v = value.type === 'string' ? value.value : collectionFromRdb(value, server.config);
-      db.removeEntry(key);
-      const e = db.add(key, v);
-      if (expireAtMs !== -1) db.setExpire(e, expireAtMs);
-      loaded++;
-    },
-  });
+  server.loading = true;
+  try {
+    readRdb(buf, {
+      onAux(key, value) {
+        aux[key] = value;
+      },
+      onKey(dbIndex, key, value, expireAtMs) {
+        if (dbIndex >= server.dbs.length) throw new Error(`FATAL: Data file was created with a Redis server configured to handle more than ${server.dbs.length} databases. Exiting`);
+        if (expireAtMs !== -1 && expireAtMs < now) {
+          expired++;
+          return;
+        }
+        const db = server.dbs[dbIndex];
+        const v = value.type === 'string' ? value.value : collectionFromRdb(value, server.config);
+        db.removeEntry(key);
+        const e = db.add(key, v);
+        if (expireAtMs !== -1) db.setExpire(e, expireAtMs);
+        loaded++;
+      },
+    });
+  } finally {
+    server.loading = false;
+  }
   return { loaded, expired, aux };
 }
