@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client, CF } from './client';
 import { Config } from './config';
-import { Clock, systemClock } from './clock';
+import { CachedClock, Clock, systemClock } from './clock';
 import { Db, KeyEntry, KeyspaceHooks, LfuParams, STR_NO_INT } from './keyspace/db';
 import { rewriteConfigFile } from './config-file';
 import { activeExpireCycle } from './keyspace/expire';
@@ -79,6 +79,11 @@ export class Server implements KeyspaceHooks {
   private cronTimer: NodeJS.Timeout | null = null;
   /** Cached parse of notify-keyspace-events. */
   notifyFlags = 0;
+  /**
+   * performance.now() at the end of the last command of the current batch, or -1: Client.call uses it as the
+   * next command's start time. Reset at the start of each batch and whenever time passes outside commands.
+   */
+  callClockMark = -1;
   /** True while a snapshot is being loaded: no keyspace notifications (Redis's dbAddRDBLoad). */
   loading = false;
   /** DEBUG SET-ACTIVE-EXPIRE. */
@@ -120,7 +125,7 @@ export class Server implements KeyspaceHooks {
   private resolveClosed!: () => void;
 
   constructor(options: ServerOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? new CachedClock(systemClock);
     this.logger.setTarget(options.logTarget === undefined ? null : options.logTarget);
     for (const [k, v] of Object.entries(options.config ?? {})) {
       this.config.set(k, typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
@@ -224,11 +229,15 @@ export class Server implements KeyspaceHooks {
 
   queueFlush(c: Client): void {
     this.pendingFlush.push(c);
-    if (!this.flushScheduled) {
+    // A socket's data handler flushes when it is done; anything else gets a flush at the end of this tick.
+    if (!this.flushScheduled && !this.inDataEvent) {
       this.flushScheduled = true;
-      process.nextTick(() => this.flushPending());
+      process.nextTick(this.flushPendingBound);
     }
   }
+  private readonly flushPendingBound = (): void => this.flushPending();
+  /** True while Client.onData runs (it calls flushPending itself at the end). */
+  inDataEvent = false;
 
   /** Write every client with pending output. */
   flushPending(): void {

@@ -125,6 +125,30 @@ const SCRIPTS: Record<string, string> = {
     @enc r
     zscore r b
     zunion 1 sk withscores
+    zadd sk 1 c 2 d
+    config set zset-max-listpack-entries 2
+    zrangestore r1 sk 0 -1
+    zscore r1 a
+    @enc r1
+    zrangestore r2 sk 0 1
+    zscore r2 a
+    @enc r2
+    zrangestore r3 sk -inf inf byscore
+    zscore r3 a
+    @enc r3
+    zrangestore r4 sk - + bylex
+    @enc r4
+    zadd k -0 a 1 b 2 c
+    zscore k a
+    zadd k2 -0 a
+    zadd k2 1 x 2 y 3 z
+    zscore k2 a
+    config set zset-max-listpack-value 3
+    zadd k4 -0 a 1 bbbbbbb
+    zscore k4 a
+    zadd k5 -0 a
+    zadd k5 1 bbbbbbbb -0 c
+    zscore k5 c
   `,
   'zrem zcard zscore zmscore zrank': `
     zadd z 1 a 2 b 3 c
@@ -154,6 +178,17 @@ const SCRIPTS: Record<string, string> = {
     zmscore str a
     zrank str a
     zrevrank str a
+    zadd z 1 a
+    zrank z a withscore
+    zrevrank z a withscore
+    zrank z
+    zscore z
+    zmscore z
+    zcard z z
+    zincrby z 1
+    zrem z
+    zadd z
+    zadd z 1
   `,
   'zrange by rank': `
     zadd z 1 a 2 b 3 c 4 d 5 e inf f -inf g
@@ -696,7 +731,72 @@ describe('differential: sorted sets', { skip: !hasRedis && 'redis-server not ins
       });
     }
   }
+
+  it('keyspace notifications match Redis', async () => {
+    await d.both('flushall');
+    await d.both('hello', '2');
+    const subs = await d.connectPair();
+    try {
+      await d.both('config', 'set', 'notify-keyspace-events', 'KEA');
+      for (const sub of subs) await sub.call('psubscribe', '*');
+      for (const line of script(NOTIFIED)) {
+        const [x, y] = await d.both(...line);
+        assert.equal(x, y, JSON.stringify(line));
+      }
+      await d.both('publish', 'end', 'end');
+      const heard: string[][] = [];
+      for (const sub of subs) {
+        const messages: string[] = [];
+        for (;;) {
+          const m = await sub.read();
+          messages.push(m);
+          if (m.includes('\r\nend\r\n$3\r\nend\r\n')) break;
+        }
+        heard.push(messages);
+      }
+      assert.ok(heard[0].length > 40, `only ${heard[0].length} notifications`);
+      assert.deepEqual(heard[0], heard[1]);
+    } finally {
+      await d.both('config', 'set', 'notify-keyspace-events', '');
+      for (const sub of subs) sub.close();
+    }
+  });
 });
+
+/** Every write that notifies, including the `del` of a key a command emptied. */
+const NOTIFIED = `
+  zadd z 1 a 2 b 3 c 4 d 5 e
+  zadd z 1 a
+  zadd z xx 9 nope
+  zadd z ch 1.5 a
+  zadd z incr 1 a
+  zincrby z 1 b
+  zadd z nx incr 1 a
+  zrem z nope
+  zrem z a
+  zremrangebyrank z 0 0
+  zremrangebyscore z 100 200
+  zremrangebyscore z 3 3
+  zadd l 0 a 0 b
+  zremrangebylex l - +
+  zunionstore u 1 z
+  zinterstore i 2 z u
+  zdiffstore df 2 z u
+  zrangestore r z 0 0
+  zrangestore r nokey 0 -1
+  zpopmin z
+  zpopmax z 1
+  zmpop 1 u min count 100
+  zadd p 1 x
+  bzpopmax p 0
+  zadd q 1 x 2 y
+  bzmpop 0 1 q min count 5
+  rpush list 3 1 2
+  sort list store sorted
+  sort nokey store sorted
+  zadd s 3 c 1 a
+  sort s alpha store sorted2
+`;
 
 // ---------------------------------------------------------------------------
 // Properties of what Redis leaves to chance
@@ -954,6 +1054,29 @@ const BLOCKING: Record<string, (s: Session) => Promise<void>> = {
     await s.waitBlocked(1);
     await s.call(s.ctl, 'zadd', 'k', '1', 'z');
     await s.read(a, 'a: ');
+  },
+
+  async 'blocking pops inside MULTI reply at once'(s) {
+    const a = await s.open();
+    await s.call(a, 'multi');
+    await s.call(a, 'bzpopmin', 'k', '0');
+    await s.call(a, 'bzmpop', '0', '1', 'k', 'max', 'count', '2');
+    await s.call(a, 'zadd', 'k', '1', 'x', '2', 'y');
+    await s.call(a, 'bzpopmax', 'k', '0');
+    await s.call(a, 'exec');
+  },
+
+  async 'a ZADD inside MULTI serves after EXEC'(s) {
+    const [a, b] = [await s.open(), await s.open()];
+    s.send(a, 'bzpopmin', 'k', '0');
+    await s.waitBlocked(1);
+    await s.call(b, 'multi');
+    await s.call(b, 'zadd', 'k', '1', 'x', '2', 'y');
+    await s.call(b, 'zrem', 'k', 'x');
+    await s.call(b, 'zcard', 'k');
+    await s.call(b, 'exec');
+    await s.read(a, 'a: ');
+    await s.call(b, 'zrange', 'k', '0', '-1', 'withscores');
   },
 
   async 'a disconnected blocked client is forgotten'(s) {

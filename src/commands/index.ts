@@ -12,8 +12,9 @@ import { listCommands } from './lists';
 import { hashCommands } from './hashes';
 import { setCommands } from './sets';
 import { zsetCommands } from './zsets';
+import { sortCommands } from './sort';
 import { pubsubCommands } from './pubsub';
 import { transactionCommands } from './transactions';
 import { introspectionCommands } from './introspection';
 
-export const ALL_COMMANDS: CommandDef[][] = [connectionCommands, stringCommands, keyCommands, serverCommands, persistenceCommands, listCommands, hashCommands, setCommands, zsetCommands, pubsubCommands, transactionCommands, introspectionCommands];
+export const ALL_COMMANDS: CommandDef[][] = [connectionCommands, stringCommands, keyCommands, serverCommands, persistenceCommands, listCommands, hashCommands, setCommands, zsetCommands, sortCommands, pubsubCommands, transactionCommands, introspectionCommands];

@@ -6,6 +6,7 @@
 
 import os from 'node:os';
 import type { Client } from '../client';
+import { CachedClock } from '../clock';
 import { CommandSpec, CommandDef, keyPositions, F } from './table';
 import { writeMeta } from './meta';
 import { ERR } from '../resp/errors';
@@ -470,6 +471,7 @@ function debug(c: Client, argv: string[]): void {
     while (performance.now() < until) {
       /* DEBUG SLEEP blocks the server on purpose, as Redis does. */
     }
+    if (server.clock instanceof CachedClock) server.clock.refresh();
     c.reply.ok();
   } else if (sub === 'set-active-expire' && argv.length === 3) {
     const n = intArg(c, argv[2]);

@@ -150,13 +150,15 @@ function zaddGeneric(c: Client, argv: string[], flags: number): void {
   let z: Zset;
   let created = false;
   const w = c.reply;
+  const me = maxEntries(c);
+  const mv = maxValue(c);
   if (e === null) {
     if (xx) {
       if (incr) w.nullBulk();
       else w.int(0);
       return;
     }
-    z = Zset.createFor(argv[idx + 1].length, maxEntries(c), maxValue(c));
+    z = Zset.createFor(argv[idx + 1].length, me, mv);
     created = true;
   } else {
     const v = e.value;
@@ -166,8 +168,6 @@ function zaddGeneric(c: Client, argv: string[], flags: number): void {
     }
     z = v as Zset;
   }
-  const me = maxEntries(c);
-  const mv = maxValue(c);
   let added = 0;
   let updated = 0;
   let processed = 0;
@@ -554,21 +554,32 @@ const DIR_REVERSE = 2;
 class RangeResult {
   store: Zset | null = null;
   count = 0;
+  /** The listpack thresholds, read once when a destination is created. */
+  private maxEntries = 0;
+  private maxValue = 0;
   constructor(
     readonly c: Client,
     readonly dst: string | null,
     readonly withScores: boolean,
   ) {}
 
-  begin(): void {
-    if (this.dst !== null) this.store = new Zset(true);
+  /**
+   * zrangeResultBeginStore: the destination is zsetTypeCreate(length, 0), a skiplist from the start when the
+   * rank range already holds more than zset-max-listpack-entries (so its -0 scores stay -0); score and lex
+   * ranges, whose length is unknown, start as a listpack.
+   */
+  begin(length: number): void {
+    if (this.dst === null) return;
+    this.maxEntries = maxEntries(this.c);
+    this.maxValue = maxValue(this.c);
+    this.store = new Zset(length <= this.maxEntries);
   }
 
   emit(member: string, score: number): void {
     this.count++;
     const z = this.store;
     if (z !== null) {
-      z.add(score, member, 0, maxEntries(this.c), maxValue(this.c));
+      z.add(score, member, 0, this.maxEntries, this.maxValue);
       return;
     }
     const w = this.c.reply;
@@ -683,7 +694,7 @@ function zrangeGeneric(c: Client, argv: string[], argcStart: number, dst: string
   const e = lookupRead(c, key);
   if (e === null) {
     if (store) {
-      out.begin();
+      out.begin(0);
       out.finishStore();
     } else {
       c.reply.arrayLen(0);
@@ -696,10 +707,10 @@ function zrangeGeneric(c: Client, argv: string[], argcStart: number, dst: string
     return;
   }
   const z = v as Zset;
-  out.begin();
   if (rangeType === RANGE_RANK) {
     rangeByRank(out, z, start, end, reverse);
   } else {
+    out.begin(0);
     if (rangeType === RANGE_SCORE) collectByScore(z, range!, offset, limit, reverse);
     else collectByLex(z, lexRange!, offset, limit, reverse);
     const n = rangeNodes.length;
@@ -718,11 +729,13 @@ function rangeByRank(out: RangeResult, z: Zset, start: number, end: number, reve
   if (start < 0) start = 0;
   const toClient = out.dst === null;
   if (start > end || start >= llen) {
+    out.begin(0);
     if (toClient) out.c.reply.arrayLen(0);
     return;
   }
   if (end >= llen) end = llen - 1;
   let n = end - start + 1;
+  out.begin(n);
   if (toClient) replyRangeLen(out.c.reply, n, out.withScores);
   let x: SkipNode | null;
   if (reverse) x = start > 0 ? z.byRank(llen - 1 - start) : z.last;

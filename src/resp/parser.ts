@@ -105,6 +105,15 @@ export class RequestParser {
       }
       if (buf[this.pos] === 42 /* '*' */) {
         const start = this.pos;
+        const fast = scanLength(buf, start + 1);
+        if (fast > 0 && fast <= INT_MAX && (fast <= 10 || !this.limits.unauthenticated)) {
+          this.pos = scanEnd + 2;
+          this.multibulkLen = fast;
+          this.bulkLen = -1;
+          this.args = [];
+          this.inline = false;
+          return this.parseBulks();
+        }
         const end = buf.indexOf(13, start);
         if (end < 0 || end + 1 >= buf.length) {
           if (buf.length - start > PROTO_INLINE_MAX_SIZE) this.error = 'too big mbulk count string';
@@ -166,6 +175,14 @@ export class RequestParser {
     while (this.multibulkLen > 0) {
       if (this.bulkLen === -1) {
         if (pos >= buf.length) break;
+        // Fast path: a well-formed `$<digits>\r\n` within limits, parsed in one pass.
+        const fast = buf[pos] === 36 ? scanLength(buf, pos + 1) : -1;
+        if (fast >= 0 && fast <= this.limits.maxBulkLen && (fast <= 16384 || !this.limits.unauthenticated)) {
+          pos = scanEnd + 2;
+          this.bulkLen = fast;
+        }
+      }
+      if (this.bulkLen === -1) {
         const end = buf.indexOf(13, pos);
         const n = end < 0 || end + 1 >= buf.length ? null : parseLength(buf, pos + 1, end);
         if (n === null || buf[pos] !== 36 /* '$' */ || n < 0 || n > this.limits.maxBulkLen) {
@@ -219,6 +236,43 @@ export class RequestParser {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Where the last successful scanLength stopped (the '\r'). A module variable avoids allocating a result. */
+let scanEnd = 0;
+
+/**
+ * Parse a canonical non-negative decimal (no sign, no leading zero, at most 15 digits) at buf[pos...] that is
+ * followed by "\r" and one more byte. Returns the number and sets scanEnd, or -1 for anything else (incomplete
+ * or unusual input), in which case the caller takes the general path with Redis's exact error handling.
+ */
+function scanLength(buf: Buffer, pos: number): number {
+  const len = buf.length;
+  let i = pos;
+  if (i >= len) return -1;
+  let c = buf[i];
+  if (c === 48 /* '0' */) {
+    if (i + 2 < len + 0 && buf[i + 1] === 13) {
+      scanEnd = i + 1;
+      return 0;
+    }
+    return -1;
+  }
+  if (c < 49 || c > 57) return -1;
+  let n = c - 48;
+  i++;
+  while (i < len) {
+    c = buf[i];
+    if (c === 13) {
+      if (i + 1 >= len || i - pos > 15) return -1;
+      scanEnd = i;
+      return n;
+    }
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+    i++;
+  }
+  return -1;
+}
 
 /** True when buf[start, end) holds a NUL byte (where Redis's strchr stops looking for the line end). */
 function hasNul(buf: Buffer, start: number, end: number): boolean {
