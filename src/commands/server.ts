@@ -5,36 +5,40 @@
  */
 
 import os from 'node:os';
-import type { Client } from '../client';
+import { CF, type Client } from '../client';
 import { CachedClock } from '../clock';
-import { CommandSpec, CommandDef, keyPositions, F } from './table';
-import { writeMeta } from './meta';
+import { CommandSpec, CommandDef, F } from './table';
+import { loadCommandMeta, mapGet, MetaNode, setMembers, writeMeta } from './meta';
 import { ERR } from '../resp/errors';
 import { globMatch } from '../util/glob';
 import { is, intArg, lookupWrite } from './util';
 import { REDIS_VERSION } from './connection';
 import { typeOf } from '../keyspace/object';
-import { parseDouble } from '../util/numbers';
+import { parseDouble, parseI64 } from '../util/numbers';
 import { trackingStats } from '../tracking';
 
 // ---- COMMAND ----
 
 function commandAll(c: Client): void {
-  const cmds = [...c.server.table.commands.values()];
-  c.reply.arrayLen(cmds.length);
-  for (const cmd of cmds) writeMeta(c.reply, cmd.info);
+  const cmds = c.server.table.commands;
+  c.reply.arrayLen(cmds.size);
+  for (const cmd of cmds.values()) writeMeta(c.reply, cmd.info);
 }
 
 function commandCount(c: Client): void {
   c.reply.int(c.server.table.commands.size);
 }
 
-/** Find a command or subcommand by "name" or "name|sub". */
+/**
+ * lookupCommandBySds: "name" or "container|sub" (one level only), without case. A plain command asked for
+ * with a subcommand part, or a container with an unknown one, is not found.
+ */
 function findCommand(c: Client, name: string): CommandSpec | undefined {
-  const [base, sub] = name.toLowerCase().split('|', 2);
-  const cmd = c.server.table.get(base);
-  if (sub === undefined || cmd === undefined) return cmd;
-  return cmd.subcommands?.get(sub);
+  const parts = name.split('|');
+  if (parts.length > 2) return undefined;
+  const cmd = c.server.table.get(parts[0]);
+  if (parts.length === 1 || cmd === undefined) return cmd;
+  return cmd.subcommands?.get(parts[1].toLowerCase());
 }
 
 function commandInfo(c: Client, argv: string[]): void {
@@ -45,7 +49,7 @@ function commandInfo(c: Client, argv: string[]): void {
   c.reply.arrayLen(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
     const cmd = findCommand(c, argv[i]);
-    if (cmd === undefined) c.reply.nullArray();
+    if (cmd === undefined) c.reply.nullBulk();
     else writeMeta(c.reply, cmd.info);
   }
 }
@@ -53,9 +57,9 @@ function commandInfo(c: Client, argv: string[]): void {
 function commandDocs(c: Client, argv: string[]): void {
   const w = c.reply;
   if (argv.length === 2) {
-    const cmds = [...c.server.table.commands.values()];
-    w.mapLen(cmds.length);
-    for (const cmd of cmds) {
+    const cmds = c.server.table.commands;
+    w.mapLen(cmds.size);
+    for (const cmd of cmds.values()) {
       w.bulk(cmd.name);
       writeMeta(w, cmd.docs);
     }
@@ -73,109 +77,378 @@ function commandDocs(c: Client, argv: string[]): void {
   }
 }
 
+/** COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]: commands and subcommands. */
 function commandList(c: Client, argv: string[]): void {
-  const names: string[] = [];
-  let filter: ((cmd: CommandSpec) => boolean) | null = null;
-  if (argv.length === 5 && is(argv[2], 'filterby')) {
-    const kind = argv[3].toLowerCase();
-    const arg = argv[4];
-    if (kind === 'module') filter = () => false;
-    else if (kind === 'aclcat') filter = (cmd) => cmd.aclCategories.includes('@' + arg.toLowerCase());
-    else if (kind === 'pattern') filter = (cmd) => globMatch(arg, cmd.fullName, true);
-    else {
+  let kind = '';
+  let arg = '';
+  for (let i = 2; i < argv.length; i++) {
+    if (is(argv[i], 'filterby') && argv.length - 1 - i === 2) {
+      kind = argv[i + 1].toLowerCase();
+      if (kind !== 'module' && kind !== 'aclcat' && kind !== 'pattern') {
+        c.replyError(ERR.syntax);
+        return;
+      }
+      arg = argv[i + 2];
+      i += 2;
+    } else {
       c.replyError(ERR.syntax);
       return;
     }
-  } else if (argv.length !== 2) {
-    c.replyError(ERR.syntax);
-    return;
   }
-  for (const cmd of c.server.table.all()) if (filter === null || filter(cmd)) names.push(cmd.fullName);
+  const names: string[] = [];
+  const category = '@' + arg.toLowerCase();
+  for (const cmd of c.server.table.all()) {
+    // No modules: FILTERBY MODULE matches nothing.
+    if (kind === 'module') continue;
+    if (kind === 'aclcat' && !cmd.aclCategories.includes(category)) continue;
+    if (kind === 'pattern' && !globMatch(arg, cmd.fullName, true)) continue;
+    names.push(cmd.fullName);
+  }
   c.reply.bulkArray(names);
 }
 
-function commandGetKeys(withFlags: boolean) {
-  return (c: Client, argv: string[]): void => {
-    const args = argv.slice(2);
-    let cmd = c.server.table.get(args[0]);
-    if (cmd !== undefined && cmd.subcommands !== null && args.length >= 2) cmd = cmd.subcommands.get(args[1].toLowerCase());
-    if (cmd === undefined) {
-      c.replyError('ERR Invalid command specified');
-      return;
-    }
-    if (!cmd.arityOk(args.length)) {
-      c.replyError('ERR Invalid number of arguments specified for command');
-      return;
-    }
-    const pos = specialKeys(cmd, args) ?? keyPositions(cmd, args);
-    if (pos.length === 0) {
-      c.replyError('ERR The command has no key arguments');
-      return;
-    }
-    c.reply.arrayLen(pos.length);
-    for (const p of pos) {
-      if (withFlags) {
-        c.reply.arrayLen(2);
-        c.reply.bulk(args[p]);
-        c.reply.setLen(0);
-      } else {
-        c.reply.bulk(args[p]);
-      }
-    }
-  };
+/** COMMAND HELP: every COMMAND subcommand is implemented, so Redis's text is shown whole. */
+function commandHelp(c: Client): void {
+  const lines = loadCommandMeta().command.help ?? [];
+  c.reply.arrayLen(lines.length);
+  for (const l of lines) c.reply.simple(l);
 }
 
-/** Commands whose keys Redis finds with a getkeys_proc rather than key specs alone. */
-function specialKeys(cmd: CommandSpec, args: string[]): number[] | null {
-  if (cmd.fullName === 'sort' || cmd.fullName === 'sort_ro') {
-    const out = [1];
-    for (let i = 2; i < args.length; i++) {
-      const a = args[i].toLowerCase();
-      if (a === 'limit') i += 2;
-      else if (a === 'get' || a === 'by') i += 1;
-      else if (a === 'store' && cmd.fullName === 'sort' && i + 1 < args.length) {
-        out.push(i + 1);
-        i += 1;
-      }
-    }
-    return out;
+// ---- COMMAND GETKEYS / GETKEYSANDFLAGS (db.c: getKeysFromCommandWithSpecs and the getkeys_procs) ----
+
+/** One key argument found: its position in the command's argv and its key-spec flags (RO, access...). */
+interface KeyRef {
+  pos: number;
+  flags: readonly string[];
+}
+
+/** A key spec as Redis keeps it, with its flags (the command table keeps only what dispatch needs). */
+interface FlaggedKeySpec {
+  flags: string[];
+  bs: { type: 'index'; index: number } | { type: 'keyword'; keyword: string; startFrom: number } | { type: 'unknown' };
+  fk:
+    | { type: 'range'; lastKey: number; keyStep: number; limit: number }
+    | { type: 'keynum'; keyNumIdx: number; firstKey: number; keyStep: number }
+    | { type: 'unknown' };
+}
+
+const flaggedSpecCache = new WeakMap<CommandSpec, FlaggedKeySpec[]>();
+
+function flaggedKeySpecs(cmd: CommandSpec): FlaggedKeySpec[] {
+  let specs = flaggedSpecCache.get(cmd);
+  if (specs !== undefined) return specs;
+  specs = [];
+  const node = cmd.info[8];
+  const list = typeof node === 'object' && node !== null && 'set' in node ? node.set : [];
+  for (const ks of list) {
+    const bs = mapGet(ks, 'begin_search');
+    const bsSpec = mapGet(bs, 'spec');
+    const fk = mapGet(ks, 'find_keys');
+    const fkSpec = mapGet(fk, 'spec');
+    const num = (n: MetaNode | undefined, key: string) => mapGet(n, key) as number;
+    specs.push({
+      flags: setMembers(mapGet(ks, 'flags')),
+      bs:
+        mapGet(bs, 'type') === 'index'
+          ? { type: 'index', index: num(bsSpec, 'index') }
+          : mapGet(bs, 'type') === 'keyword'
+            ? { type: 'keyword', keyword: mapGet(bsSpec, 'keyword') as string, startFrom: num(bsSpec, 'startfrom') }
+            : { type: 'unknown' },
+      fk:
+        mapGet(fk, 'type') === 'range'
+          ? { type: 'range', lastKey: num(fkSpec, 'lastkey'), keyStep: num(fkSpec, 'keystep'), limit: num(fkSpec, 'limit') }
+          : mapGet(fk, 'type') === 'keynum'
+            ? { type: 'keynum', keyNumIdx: num(fkSpec, 'keynumidx'), firstKey: num(fkSpec, 'firstkey'), keyStep: num(fkSpec, 'keystep') }
+            : { type: 'unknown' },
+    });
   }
-  return null;
+  flaggedSpecCache.set(cmd, specs);
+  return specs;
+}
+
+/** getKeysUsingKeySpecs: null when a spec cannot be resolved (unknown, incomplete, out of bounds). */
+function keysFromSpecs(specs: FlaggedKeySpec[], argv: string[]): KeyRef[] | null {
+  const argc = argv.length;
+  const keys: KeyRef[] = [];
+  for (const spec of specs) {
+    if (spec.flags.includes('not_key')) continue;
+    let first = 0;
+    const bs = spec.bs;
+    if (bs.type === 'index') {
+      first = bs.index;
+    } else if (bs.type === 'keyword') {
+      const start = bs.startFrom > 0 ? bs.startFrom : argc + bs.startFrom;
+      const end = bs.startFrom > 0 ? argc - 1 : 1;
+      for (let i = start; i !== end; i = start <= end ? i + 1 : i - 1) {
+        if (i >= argc || i < 1) break;
+        if (argv[i].toLowerCase() === bs.keyword.toLowerCase()) {
+          first = i + 1;
+          break;
+        }
+      }
+      if (first === 0) continue;
+    } else {
+      return null;
+    }
+    let last: number;
+    let step: number;
+    const fk = spec.fk;
+    if (fk.type === 'range') {
+      step = fk.keyStep;
+      if (fk.lastKey >= 0) last = first + fk.lastKey;
+      else if (fk.limit === 0) last = argc + fk.lastKey;
+      else last = first + (Math.trunc((argc - first) / fk.limit) + fk.lastKey);
+    } else if (fk.type === 'keynum') {
+      step = fk.keyStep;
+      if (fk.keyNumIdx >= argc || first + fk.keyNumIdx >= argc) return null;
+      const n = parseI64(argv[first + fk.keyNumIdx]);
+      if (n === null || n < 0n) return null;
+      first += fk.firstKey;
+      last = first + Number(BigInt.asIntN(32, n)) - 1;
+    } else {
+      return null;
+    }
+    if (last >= argc || last < first || first >= argc) return null;
+    for (let i = first; i <= last; i += step) keys.push({ pos: i, flags: spec.flags });
+    if (spec.flags.includes('incomplete')) return null;
+  }
+  return keys;
+}
+
+const RO_ACCESS = ['RO', 'access'];
+const OW_UPDATE = ['OW', 'update'];
+const RW_ACCESS_UPDATE = ['RW', 'access', 'update'];
+const RW_ACCESS_DELETE = ['RW', 'access', 'delete'];
+const NO_FLAGS: string[] = [];
+
+/** C's atoi(): leading blanks, a sign, digits; the rest ignored; the long result truncated to an int. */
+function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
+  if (m === null) return 0;
+  let v = BigInt(m[1]);
+  if (v > 9223372036854775807n) v = 9223372036854775807n;
+  else if (v < -9223372036854775808n) v = -9223372036854775808n;
+  return Number(BigInt.asIntN(32, v));
+}
+
+/** genericGetKeys: [destkey] numkeys key... ; no keys when numkeys does not fit. Flags are not provided. */
+function numkeysKeys(storeOfs: number, countOfs: number, firstOfs: number, argv: string[]): KeyRef[] {
+  const num = atoi(argv[countOfs]);
+  if (num < 1 || num > argv.length - firstOfs) return [];
+  const keys: KeyRef[] = [];
+  for (let i = 0; i < num; i++) keys.push({ pos: firstOfs + i, flags: NO_FLAGS });
+  if (storeOfs !== 0) keys.push({ pos: storeOfs, flags: NO_FLAGS });
+  return keys;
+}
+
+function sortKeys(argv: string[]): KeyRef[] {
+  const keys: KeyRef[] = [{ pos: 1, flags: RO_ACCESS }];
+  let store = 0;
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i].toLowerCase();
+    if (a === 'limit') i += 2;
+    else if (a === 'get' || a === 'by') i += 1;
+    // The last STORE wins, as in SORT itself.
+    else if (a === 'store' && i + 1 < argv.length) store = i + 1;
+  }
+  if (store !== 0) keys.push({ pos: store, flags: OW_UPDATE });
+  return keys;
+}
+
+function migrateKeys(argv: string[]): KeyRef[] {
+  let first = 3;
+  let num = 1;
+  const skip: Record<string, number> = { copy: 0, replace: 0, auth: 1, auth2: 2 };
+  if (argv.length > 6) {
+    for (let i = 6; i < argv.length; i++) {
+      const a = argv[i].toLowerCase();
+      if (a === 'keys') {
+        if (argv[3].length > 0) num = 0;
+        else {
+          first = i + 1;
+          num = argv.length - first;
+        }
+        break;
+      }
+      i += skip[a] ?? 0;
+    }
+  }
+  const keys: KeyRef[] = [];
+  for (let i = 0; i < num; i++) keys.push({ pos: first + i, flags: RW_ACCESS_DELETE });
+  return keys;
+}
+
+function georadiusKeys(argv: string[]): KeyRef[] {
+  let stored = -1;
+  for (let i = 5; i < argv.length; i++) {
+    const a = argv[i].toLowerCase();
+    if ((a === 'store' || a === 'storedist') && i + 1 < argv.length) {
+      stored = i + 1;
+      i++;
+    }
+  }
+  const keys: KeyRef[] = [{ pos: 1, flags: NO_FLAGS }];
+  if (stored !== -1) keys.push({ pos: stored, flags: NO_FLAGS });
+  return keys;
+}
+
+function xreadKeys(argv: string[]): KeyRef[] {
+  let streamsPos = -1;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i].toLowerCase();
+    if (a === 'block' || a === 'count') i++;
+    else if (a === 'group') i += 2;
+    else if (a === 'noack') continue;
+    else {
+      if (a === 'streams') streamsPos = i;
+      break;
+    }
+  }
+  if (streamsPos === -1) return [];
+  let num = argv.length - streamsPos - 1;
+  if (num === 0 || num % 2 !== 0) return [];
+  num /= 2;
+  const keys: KeyRef[] = [];
+  for (let i = streamsPos + 1; i < argv.length - num; i++) keys.push({ pos: i, flags: NO_FLAGS });
+  return keys;
+}
+
+function setKeys(argv: string[]): KeyRef[] {
+  for (let i = 3; i < argv.length; i++) if (argv[i].toLowerCase() === 'get') return [{ pos: 1, flags: RW_ACCESS_UPDATE }];
+  return [{ pos: 1, flags: OW_UPDATE }];
+}
+
+function bitfieldKeys(argv: string[]): KeyRef[] {
+  let readonly = true;
+  for (let i = 2; i < argv.length; i++) {
+    const rem = argv.length - i - 1;
+    const a = argv[i].toLowerCase();
+    if (a === 'get' && rem >= 2) i += 2;
+    else if ((a === 'set' || a === 'incrby') && rem >= 3) {
+      readonly = false;
+      break;
+    } else if (a === 'overflow' && rem >= 1) i += 1;
+    else {
+      readonly = false;
+      break;
+    }
+  }
+  return [{ pos: 1, flags: readonly ? RO_ACCESS : RW_ACCESS_UPDATE }];
+}
+
+/** The commands Redis gives a getkeys_proc (their "get_keys_function"), used when the key specs do not do. */
+const GETKEYS_PROCS: Record<string, (argv: string[]) => KeyRef[]> = {
+  zunionstore: (a) => numkeysKeys(1, 2, 3, a),
+  zinterstore: (a) => numkeysKeys(1, 2, 3, a),
+  zdiffstore: (a) => numkeysKeys(1, 2, 3, a),
+  zunion: (a) => numkeysKeys(0, 1, 2, a),
+  zinter: (a) => numkeysKeys(0, 1, 2, a),
+  zdiff: (a) => numkeysKeys(0, 1, 2, a),
+  zintercard: (a) => numkeysKeys(0, 1, 2, a),
+  sintercard: (a) => numkeysKeys(0, 1, 2, a),
+  eval: (a) => numkeysKeys(0, 2, 3, a),
+  evalsha: (a) => numkeysKeys(0, 2, 3, a),
+  eval_ro: (a) => numkeysKeys(0, 2, 3, a),
+  evalsha_ro: (a) => numkeysKeys(0, 2, 3, a),
+  fcall: (a) => numkeysKeys(0, 2, 3, a),
+  fcall_ro: (a) => numkeysKeys(0, 2, 3, a),
+  lmpop: (a) => numkeysKeys(0, 1, 2, a),
+  blmpop: (a) => numkeysKeys(0, 2, 3, a),
+  zmpop: (a) => numkeysKeys(0, 1, 2, a),
+  bzmpop: (a) => numkeysKeys(0, 2, 3, a),
+  sort: sortKeys,
+  sort_ro: () => [{ pos: 1, flags: RO_ACCESS }],
+  migrate: migrateKeys,
+  georadius: georadiusKeys,
+  georadiusbymember: georadiusKeys,
+  xread: xreadKeys,
+  xreadgroup: xreadKeys,
+  set: setKeys,
+  bitfield: bitfieldKeys,
+};
+
+/** getKeysFromCommandWithSpecs: key specs when their flags are reliable, else the command's getkeys_proc. */
+export function commandKeys(cmd: CommandSpec, argv: string[]): KeyRef[] {
+  const specs = flaggedKeySpecs(cmd);
+  const hasKeySpec = specs.some((s) => !s.flags.includes('not_key'));
+  const hasVarFlags = specs.some((s) => s.flags.includes('variable_flags'));
+  if (hasKeySpec && !hasVarFlags) {
+    const keys = keysFromSpecs(specs, argv);
+    if (keys !== null) return keys;
+  }
+  const proc = GETKEYS_PROCS[cmd.fullName];
+  return proc === undefined ? [] : proc(argv);
+}
+
+function commandGetKeys(c: Client, argv: string[]): void {
+  const withFlags = argv[1].length === 15; // "getkeysandflags"
+  const args = argv.slice(2);
+  let cmd = c.server.table.get(args[0]);
+  if (cmd !== undefined && cmd.subcommands !== null && args.length >= 2) cmd = cmd.subcommands.get(args[1].toLowerCase());
+  if (cmd === undefined) {
+    c.replyError('ERR Invalid command specified');
+    return;
+  }
+  if (GETKEYS_PROCS[cmd.fullName] === undefined && !flaggedKeySpecs(cmd).some((s) => !s.flags.includes('not_key'))) {
+    c.replyError('ERR The command has no key arguments');
+    return;
+  }
+  if (!cmd.arityOk(args.length)) {
+    c.replyError('ERR Invalid number of arguments specified for command');
+    return;
+  }
+  const keys = commandKeys(cmd, args);
+  if (keys.length === 0) {
+    if (setMembers(cmd.info[2]).includes('no_mandatory_keys')) c.reply.arrayLen(0);
+    else c.replyError('ERR Invalid arguments specified for command');
+    return;
+  }
+  const w = c.reply;
+  w.arrayLen(keys.length);
+  for (const k of keys) {
+    if (withFlags) {
+      w.arrayLen(2);
+      w.bulk(args[k.pos]);
+      w.setLen(k.flags.length);
+      for (const f of k.flags) w.simple(f);
+    } else {
+      w.bulk(args[k.pos]);
+    }
+  }
 }
 
 // ---- CONFIG ----
 
 function configGet(c: Client, argv: string[]): void {
-  const config = c.server.config;
-  const out = new Map<string, string>();
-  for (let i = 2; i < argv.length; i++) {
-    const pattern = argv[i];
-    const exact = config.spec(pattern);
-    if (exact !== undefined && !/[*?[]/.test(pattern)) {
-      out.set(pattern.toLowerCase() === exact.alias ? exact.alias : exact.name, config.format(exact));
-      continue;
-    }
-    for (const s of config.all()) {
-      if (globMatch(pattern, s.name, true)) out.set(s.name, config.format(s));
-      if (s.alias !== undefined && globMatch(pattern, s.alias, true)) out.set(s.alias, config.format(s));
-    }
-  }
-  c.reply.mapLen(out.size);
-  for (const [k, v] of out) {
+  const found = c.server.config.getMatching(argv.slice(2), (p, name) => globMatch(p, name, true));
+  c.reply.mapLen(found.length);
+  for (const [k, v] of found) {
     c.reply.bulk(k);
     c.reply.bulk(v);
   }
 }
 
+/** islocalClient: a Unix socket or a loopback peer (enable-protected-configs / enable-debug-command "local"). */
+function isLocalClient(c: Client): boolean {
+  if (c.socket === null || (c.flags & CF.unixSocket) !== 0) return true;
+  const a = c.addr;
+  return a.startsWith('127.') || a.startsWith('[::1]:');
+}
+
+/** allowProtectedAction: a "yes"/"no"/"local" enable-* setting for this client. */
+function allowProtectedAction(c: Client, setting: string): boolean {
+  const mode = c.server.config.str(setting);
+  return mode === 'yes' || (mode === 'local' && isLocalClient(c));
+}
+
 function configSet(c: Client, argv: string[]): void {
   if (argv.length % 2 !== 0) {
-    c.replyError(ERR.wrongArity('config|set'));
+    c.replyError(ERR.syntax);
     return;
   }
   const pairs: Array<[string, string]> = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
-  const allowProtected = c.server.config.str('enable-protected-configs') === 'yes';
-  const err = c.server.config.setMany(pairs, allowProtected);
+  const err = c.server.config.setMany(pairs, allowProtectedAction(c, 'enable-protected-configs'));
   if (err !== null) c.replyError(err);
   else c.reply.ok();
 }
@@ -540,9 +813,9 @@ export const serverCommands: CommandDef[] = [
       { name: 'info', handler: commandInfo },
       { name: 'docs', handler: commandDocs },
       { name: 'list', handler: commandList },
-      { name: 'getkeys', handler: commandGetKeys(false) },
-      { name: 'getkeysandflags', handler: commandGetKeys(true) },
-      { name: 'help' },
+      { name: 'getkeys', handler: commandGetKeys },
+      { name: 'getkeysandflags', handler: commandGetKeys },
+      { name: 'help', handler: commandHelp },
     ],
   },
   {

@@ -224,6 +224,7 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
   }
   const type = value === null ? 'list' : value.type;
   // An unsorted set would store its hash order: sort it ALPHA instead, so the result is reproducible.
+  // (Redis does the same for scripts, CLIENT_SCRIPT; this server runs no scripts.)
   if (dontsort && type === 'set' && storekey !== null) {
     dontsort = false;
     alpha = true;

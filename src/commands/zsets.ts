@@ -54,7 +54,7 @@ function maxValue(c: Client): number {
   return c.server.config.num('zset-max-listpack-value');
 }
 
-/** A score argument's reply: WITHSCORES pairs are nested arrays in RESP3, flat in RESP2. */
+/** Before a member that carries its score: RESP3 nests each [member, score] pair, RESP2 stays flat. */
 function replyPairHeader(w: ReplyWriter, withScores: boolean): void {
   if (withScores && w.resp === 3) w.arrayLen(2);
 }
@@ -62,13 +62,6 @@ function replyPairHeader(w: ReplyWriter, withScores: boolean): void {
 /** The header of an array of `n` elements, doubled in RESP2 when each carries a score. */
 function replyRangeLen(w: ReplyWriter, n: number, withScores: boolean): void {
   w.arrayLen(withScores && w.resp === 2 ? n * 2 : n);
-}
-
-/** Delete key when the zset emptied and send the `del` notification (the caller signalled the change). */
-function deleteIfEmpty(c: Client, key: string, z: Zset): boolean {
-  if (z.length !== 0) return false;
-  c.db.delete(key);
-  return true;
 }
 
 // ---------------------------------------------------------------------------
@@ -291,7 +284,8 @@ function zremrangeGeneric(c: Client, argv: string[], type: number): void {
   } else {
     deleted = z.deleteRangeByLex(lexRange!);
   }
-  const removed = deleteIfEmpty(c, key, z);
+  const removed = z.length === 0;
+  if (removed) c.db.delete(key);
   if (deleted !== 0) {
     const db = c.db;
     c.server.keyModified(db, key);
