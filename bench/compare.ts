@@ -7,7 +7,10 @@
  * memory after loading keys, and throughput across connection counts and database sizes. It checks that each
  * server processed every request (INFO total_commands_processed) and fails loudly otherwise.
  *
- *   node dist/bench/compare.js [--quick] [--rounds N] [--write docs/BENCHMARKS.md] [--sections throughput,memory,scale]
+ * Pub/Sub fan-out (PUBLISH to 1, 10 and 100 subscribers) is measured with its own small client, since
+ * redis-benchmark has no subscriber mode.
+ *
+ *   node dist/bench/compare.js [--quick] [--rounds N] [--write docs/BENCHMARKS.md] [--sections throughput,memory,scale,fanout]
  */
 
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
@@ -25,7 +28,7 @@ const opt = (name: string, def: string) => {
 const QUICK = flag('--quick');
 const ROUNDS = Number(opt('--rounds', QUICK ? '1' : '3'));
 const WRITE = opt('--write', '');
-const SECTIONS = opt('--sections', 'throughput,memory,scale').split(',');
+const SECTIONS = opt('--sections', 'throughput,memory,scale,fanout').split(',');
 const TESTS = opt('--tests', 'ping_inline,ping_mbulk,set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100,lrange_300,lrange_600,mset').split(',');
 const PIPELINES = opt('--pipelines', '1,16').split(',').map(Number);
 
@@ -240,6 +243,88 @@ async function scale(servers: [ServerProc, ServerProc]): Promise<void> {
   emit();
 }
 
+/**
+ * Pub/Sub fan-out: S subscribers on one channel, one publisher pipelining PUBLISH in windows of 64; the rate
+ * is messages delivered per second (published x subscribers), measured until every subscriber has every message.
+ */
+async function fanoutRun(port: number, subscribers: number, messages: number): Promise<number> {
+  const subs: net.Socket[] = [];
+  let delivered = 0;
+  const payloadSize = 32;
+  const frame = (ch: string, msg: string) => `*3\r\n$7\r\nmessage\r\n$${ch.length}\r\n${ch}\r\n$${msg.length}\r\n${msg}\r\n`;
+  const frameLen = Buffer.byteLength(frame('fanout', 'x'.repeat(payloadSize)));
+  let done: () => void = () => undefined;
+  const allDone = new Promise<void>((r) => (done = r));
+  const target = subscribers * messages;
+  for (let i = 0; i < subscribers; i++) {
+    const s = net.connect(port, '127.0.0.1');
+    let bytes = 0;
+    let subscribed = false;
+    const confirm = '*3\r\n$9\r\nsubscribe\r\n$6\r\nfanout\r\n:1\r\n'.length;
+    s.on('data', (d) => {
+      bytes += d.length;
+      if (!subscribed) {
+        if (bytes < confirm) return;
+        subscribed = true;
+        bytes -= confirm;
+      }
+      const n = Math.floor(bytes / frameLen);
+      bytes -= n * frameLen;
+      delivered += n;
+      if (delivered >= target) done();
+    });
+    s.write('SUBSCRIBE fanout\r\n');
+    subs.push(s);
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  const pub = net.connect(port, '127.0.0.1');
+  await new Promise((r) => pub.once('connect', r));
+  const msg = 'x'.repeat(payloadSize);
+  const cmd = `*3\r\n$7\r\nPUBLISH\r\n$6\r\nfanout\r\n$${payloadSize}\r\n${msg}\r\n`;
+  const window = 64;
+  let sent = 0;
+  let replies = 0;
+  let replyBytes = 0;
+  const start = process.hrtime.bigint();
+  const sendWindow = () => {
+    const n = Math.min(window, messages - sent);
+    if (n > 0) pub.write(cmd.repeat(n));
+    sent += n;
+  };
+  pub.on('data', (d) => {
+    replyBytes += d.length;
+    // Replies are ":<subscribers>\r\n"; count them by line ends.
+    for (const b of d) if (b === 10) replies++;
+    if (replies === sent && sent < messages) sendWindow();
+  });
+  sendWindow();
+  const timeout = setTimeout(() => done(), 60_000);
+  await allDone;
+  clearTimeout(timeout);
+  const secs = Number(process.hrtime.bigint() - start) / 1e9;
+  pub.destroy();
+  for (const s of subs) s.destroy();
+  if (delivered < target) throw new Error(`fan-out on ${port}: ${delivered} of ${target} messages delivered`);
+  void replyBytes;
+  return target / secs;
+}
+
+async function fanout(servers: [ServerProc, ServerProc]): Promise<void> {
+  emit('## Pub/Sub fan-out (one publisher, PUBLISH of 32-byte messages pipelined 64 deep)');
+  emit();
+  emit('| subscribers | cinnabar msgs/s delivered | redis msgs/s delivered | ratio |');
+  emit('|---:|---:|---:|---:|');
+  for (const subscribers of [1, 10, 100]) {
+    const messages = Math.floor((QUICK ? 100_000 : 400_000) / Math.sqrt(subscribers));
+    const res: Record<string, number[]> = { cinnabar: [], redis: [] };
+    for (let r = 0; r < ROUNDS; r++) for (const s of servers) res[s.name].push(await fanoutRun(s.port, subscribers, messages));
+    const c = median(res.cinnabar);
+    const rd = median(res.redis);
+    emit(`| ${subscribers} | ${Math.round(c)} | ${Math.round(rd)} | ${(c / rd).toFixed(2)} |`);
+  }
+  emit();
+}
+
 async function main(): Promise<void> {
   const servers = await startServers();
   try {
@@ -249,6 +334,7 @@ async function main(): Promise<void> {
     if (SECTIONS.includes('throughput')) await throughput(servers);
     if (SECTIONS.includes('memory')) await memory(servers);
     if (SECTIONS.includes('scale')) await scale(servers);
+    if (SECTIONS.includes('fanout')) await fanout(servers);
   } finally {
     for (const s of servers) s.proc.kill('SIGKILL');
   }

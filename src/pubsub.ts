@@ -125,10 +125,7 @@ export class PubSub {
   publish(channel: string, message: string): number {
     let n = 0;
     const subs = this.channels.get(channel);
-    if (subs !== undefined && subs.size > 0) {
-      const body = '$7\r\nmessage\r\n' + bulkText(channel) + bulkText(message);
-      n += deliver(subs, 3, body);
-    }
+    if (subs !== undefined && subs.size > 0) n += deliverParts(subs, 'message', channel, message, null);
     if (this.patterns.size > 0) {
       let tail: string | null = null;
       for (const [pattern, clients] of this.patterns) {
@@ -245,3 +242,27 @@ function deliver(clients: Set<Client>, n: number, body: string): number {
   }
   return clients.size;
 }
+
+/**
+ * Deliver a message frame of bulk strings. Few receivers get it written field by field (no frame to build);
+ * many share one pre-encoded frame, copied into each writer.
+ */
+function deliverParts(clients: Set<Client>, kind: string, a: string, b: string, c: string | null): number {
+  if (clients.size > FEW_RECEIVERS) {
+    const body = bulkText(kind) + bulkText(a) + bulkText(b) + (c === null ? '' : bulkText(c));
+    return deliver(clients, c === null ? 3 : 4, body);
+  }
+  for (const x of clients) {
+    const w = x.reply;
+    const muted = w.muted;
+    if (muted !== 0) w.muted = 0;
+    w.pushLen(c === null ? 3 : 4);
+    w.bulk(kind);
+    w.bulk(a);
+    w.bulk(b);
+    if (c !== null) w.bulk(c);
+    if (muted !== 0) w.muted = muted;
+  }
+  return clients.size;
+}
+const FEW_RECEIVERS = 4;
