@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatNotifyFlags, parseNotifyFlags } from './notify';
-import { parseI64 } from './util/numbers';
+import { parseDouble, parseI64 } from './util/numbers';
 
 export type ConfigValue = string | number | bigint | boolean | ConfigValue[] | Record<string, number[]>;
 
@@ -138,6 +138,27 @@ function parseOutputLimits(text: string): { value: ConfigValue } | { error: stri
     out[cls] = [Number(hard), Number(soft), Number(secsInt)];
   }
   return { value: out };
+}
+
+/** latency-tracking-info-percentiles: doubles (string2d) between 0 and 100; a single "" is none. */
+function parsePercentiles(text: string): { value: ConfigValue } | { error: string } {
+  const args = splitArgsOnSpace(text);
+  const out: number[] = [];
+  if (args.length === 1 && args[0] === '') return { value: out };
+  for (const a of args) {
+    const p = parseDouble(a);
+    if (p === null) return { error: 'Invalid latency-tracking-info-percentiles parameters' };
+    if (p > 100 || p < 0) return { error: 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]' };
+    out.push(p);
+  }
+  return { value: out };
+}
+
+/** printf("%f") with the trailing zeros (and a trailing '.') removed, as trimDoubleString leaves it. */
+function formatPercentile(p: number): string {
+  let s = p.toFixed(6);
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  return s;
 }
 
 /** chdir() semantics for `dir`: relative to the current directory; the stored value is absolute. */
@@ -274,6 +295,15 @@ export const CONFIG_SPECS: ConfigSpec[] = [
   },
   { name: 'slowlog-log-slower-than', type: 'int', default: 10000, min: -1n, max: LLONG_MAX },
   { name: 'slowlog-max-len', type: 'int', default: 128, min: 0n, max: LONG_MAX },
+  { name: 'latency-tracking', type: 'bool', default: true },
+  {
+    name: 'latency-tracking-info-percentiles',
+    type: 'special',
+    default: '50 99 99.9',
+    multiArg: true,
+    parse: parsePercentiles,
+    format: (v) => (v as number[]).map(formatPercentile).join(' '),
+  },
   { name: 'latency-monitor-threshold', type: 'int', default: 0, min: 0n, max: LLONG_MAX },
   { name: 'busy-reply-threshold', alias: 'lua-time-limit', type: 'int', default: 5000, min: 0n, max: LONG_MAX },
   { name: 'lfu-log-factor', type: 'int', default: 10, min: 0n, max: INT_MAX },

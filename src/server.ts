@@ -26,6 +26,7 @@ import { errorCode } from './resp/errors';
 import { Persistence } from './persistence/snapshot';
 import { installTransactions, touchWatchedKey } from './multi';
 import { installSlowlog } from './slowlog';
+import { installInfoStats } from './commands/info';
 import type { Tracking } from './tracking';
 
 export interface ServerOptions {
@@ -160,6 +161,7 @@ export class Server implements KeyspaceHooks {
     this.persistence = new Persistence(this);
     installTransactions(this);
     installSlowlog(this);
+    installInfoStats(this);
     if (options.loadData !== false) this.persistence.loadAtStartup();
     this.closed = new Promise((r) => (this.resolveClosed = r));
   }

@@ -16,5 +16,6 @@ import { sortCommands } from './sort';
 import { pubsubCommands } from './pubsub';
 import { transactionCommands } from './transactions';
 import { introspectionCommands } from './introspection';
+import { dumpCommands } from './dump';
 
-export const ALL_COMMANDS: CommandDef[][] = [connectionCommands, stringCommands, keyCommands, serverCommands, persistenceCommands, listCommands, hashCommands, setCommands, zsetCommands, sortCommands, pubsubCommands, transactionCommands, introspectionCommands];
+export const ALL_COMMANDS: CommandDef[][] = [connectionCommands, stringCommands, keyCommands, serverCommands, persistenceCommands, listCommands, hashCommands, setCommands, zsetCommands, sortCommands, pubsubCommands, transactionCommands, introspectionCommands, dumpCommands];

@@ -4,18 +4,17 @@
  * BGSAVE) live in persistence.ts beside the code they drive.
  */
 
-import os from 'node:os';
 import { CF, type Client } from '../client';
 import { CachedClock } from '../clock';
-import { CommandSpec, CommandDef, F } from './table';
+import type { CommandSpec, CommandDef } from './table';
 import { loadCommandMeta, mapGet, MetaNode, setMembers, writeMeta } from './meta';
 import { ERR } from '../resp/errors';
 import { globMatch } from '../util/glob';
-import { is, intArg, lookupWrite } from './util';
-import { REDIS_VERSION } from './connection';
-import { typeOf } from '../keyspace/object';
-import { parseDouble, parseI64 } from '../util/numbers';
-import { trackingStats } from '../tracking';
+import { is } from './util';
+import { STR_UNSHARED, type KeyEntry } from '../keyspace/db';
+import { createDumpPayload, type RdbValue } from '../persistence/rdb-format';
+import { parseI64, strtod } from '../util/numbers';
+import { changeReplicationId, infoString, memoryOverhead, printfFixed } from './info';
 
 // ---- COMMAND ----
 
@@ -464,240 +463,7 @@ function configRewrite(c: Client): void {
   else c.reply.ok();
 }
 
-// ---- INFO ----
-
-function bytesHuman(n: number): string {
-  if (n < 1024) return `${n}B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(2)}K`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(2)}M`;
-  return `${(n / 1024 ** 3).toFixed(2)}G`;
-}
-
-const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace'];
-const ALL_SECTIONS = [...DEFAULT_SECTIONS.slice(0, 7), 'modules', 'commandstats', 'errorstats', 'cluster', 'keyspace'];
-
-/** The text of INFO for the requested sections (genRedisInfoString). */
-export function infoString(c: Client, sectionArgs: string[]): string {
-  const server = c.server;
-  const wanted = new Set<string>();
-  let all = false;
-  if (sectionArgs.length === 0) DEFAULT_SECTIONS.forEach((s) => wanted.add(s));
-  for (const a of sectionArgs) {
-    const s = a.toLowerCase();
-    if (s === 'all' || s === 'everything') {
-      all = true;
-      ALL_SECTIONS.forEach((x) => wanted.add(x));
-    } else if (s === 'default') DEFAULT_SECTIONS.forEach((x) => wanted.add(x));
-    else wanted.add(s);
-  }
-  void all;
-  const now = server.clock.now();
-  const mem = process.memoryUsage();
-  const sections: string[] = [];
-  const add = (name: string, title: string, fields: Array<[string, string | number]>) => {
-    if (!wanted.has(name)) return;
-    sections.push(`# ${title}\r\n` + fields.map(([k, v]) => `${k}:${v}\r\n`).join(''));
-  };
-  const uptime = Math.floor((now - server.stats.startTime) / 1000);
-  add('server', 'Server', [
-    ['redis_version', REDIS_VERSION],
-    ['redis_git_sha1', '00000000'],
-    ['redis_git_dirty', 0],
-    ['redis_build_id', 'cinnabar'],
-    ['redis_mode', 'standalone'],
-    ['os', `${os.type()} ${os.release()} ${os.arch()}`],
-    ['arch_bits', 64],
-    ['monotonic_clock', 'POSIX clock_gettime'],
-    ['multiplexing_api', 'epoll'],
-    ['atomicvar_api', 'c11-builtin'],
-    ['gcc_version', '0.0.0'],
-    ['process_id', process.pid],
-    ['process_supervised', 'no'],
-    ['run_id', server.runId],
-    ['tcp_port', server.port],
-    ['server_time_usec', now * 1000],
-    ['uptime_in_seconds', uptime],
-    ['uptime_in_days', Math.floor(uptime / 86400)],
-    ['hz', server.config.num('hz')],
-    ['configured_hz', server.config.num('hz')],
-    ['lru_clock', c.db.lruClock()],
-    ['executable', process.argv[1] ?? ''],
-    ['config_file', server.configFile],
-    ['io_threads_active', 0],
-    ['cinnabar_node_version', process.version],
-  ]);
-  let blocked = 0;
-  let tracking = 0;
-  let pubsubClients = 0;
-  for (const x of server.clients.values()) {
-    if (x.flags & 32 /* CF.blocked */) blocked++;
-    if (x.flags & 1024 /* CF.tracking */) tracking++;
-    if (x.flags & 8 /* CF.pubsub */) pubsubClients++;
-  }
-  void pubsubClients;
-  add('clients', 'Clients', [
-    ['connected_clients', server.clients.size],
-    ['cluster_connections', 0],
-    ['maxclients', server.config.num('maxclients')],
-    ['client_recent_max_input_buffer', 0],
-    ['client_recent_max_output_buffer', 0],
-    ['blocked_clients', blocked],
-    ['tracking_clients', tracking],
-    ['clients_in_timeout_table', server.clientsInTimeoutTable()],
-  ]);
-  const used = mem.heapUsed + mem.external;
-  add('memory', 'Memory', [
-    ['used_memory', used],
-    ['used_memory_human', bytesHuman(used)],
-    ['used_memory_rss', mem.rss],
-    ['used_memory_rss_human', bytesHuman(mem.rss)],
-    ['used_memory_peak', server.peakMemory(used)],
-    ['used_memory_peak_human', bytesHuman(server.peakMemory(used))],
-    ['used_memory_lua', 0],
-    ['used_memory_scripts', 0],
-    ['number_of_cached_scripts', 0],
-    ['maxmemory', server.config.num('maxmemory')],
-    ['maxmemory_human', bytesHuman(server.config.num('maxmemory'))],
-    ['maxmemory_policy', server.config.str('maxmemory-policy')],
-    ['mem_fragmentation_ratio', (mem.rss / Math.max(1, used)).toFixed(2)],
-    ['mem_allocator', 'v8'],
-    ['lazyfree_pending_objects', 0],
-  ]);
-  const p = server.persistence;
-  add('persistence', 'Persistence', [
-    ['loading', 0],
-    ['async_loading', 0],
-    ['current_cow_peak', 0],
-    ['current_cow_size', 0],
-    ['current_cow_size_age', 0],
-    ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
-    ['rdb_changes_since_last_save', server.dirty],
-    ['rdb_bgsave_in_progress', p.bgsaveInProgress ? 1 : 0],
-    ['rdb_last_save_time', Math.floor(p.lastSave / 1000)],
-    ['rdb_last_bgsave_status', p.lastBgsaveOk ? 'ok' : 'err'],
-    ['rdb_last_bgsave_time_sec', p.lastBgsaveSeconds],
-    ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', p.saves],
-    ['rdb_last_cow_size', 0],
-    ['rdb_last_load_keys_expired', p.lastLoadExpired],
-    ['rdb_last_load_keys_loaded', p.lastLoadLoaded],
-    ['aof_enabled', server.config.bool('appendonly') ? 1 : 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
-    ['module_fork_in_progress', 0],
-    ['module_fork_last_cow_size', 0],
-  ]);
-  const s = server.stats;
-  const ops = s.opsSamples.length === 0 ? 0 : Math.round(s.opsSamples.reduce((a, b) => a + b, 0) / s.opsSamples.length);
-  add('stats', 'Stats', [
-    ['total_connections_received', s.numConnections],
-    ['total_commands_processed', s.numCommands],
-    ['instantaneous_ops_per_sec', ops],
-    ['total_net_input_bytes', s.netInputBytes],
-    ['total_net_output_bytes', s.netOutputBytes],
-    ['total_net_repl_input_bytes', 0],
-    ['total_net_repl_output_bytes', 0],
-    ['instantaneous_input_kbps', '0.00'],
-    ['instantaneous_output_kbps', '0.00'],
-    ['instantaneous_input_repl_kbps', '0.00'],
-    ['instantaneous_output_repl_kbps', '0.00'],
-    ['rejected_connections', s.rejectedConnections],
-    ['sync_full', 0],
-    ['sync_partial_ok', 0],
-    ['sync_partial_err', 0],
-    ['expired_keys', s.expiredKeys],
-    ['expired_stale_perc', (s.expiredStalePerc * 100).toFixed(2)],
-    ['expired_time_cap_reached_count', 0],
-    ['expire_cycle_cpu_milliseconds', 0],
-    ['evicted_keys', 0],
-    ['evicted_clients', 0],
-    ['total_eviction_exceeded_time', 0],
-    ['current_eviction_exceeded_time', 0],
-    ['keyspace_hits', s.keyspaceHits],
-    ['keyspace_misses', s.keyspaceMisses],
-    ['pubsub_channels', server.pubsub.channels.size],
-    ['pubsub_patterns', server.pubsub.patterns.size],
-    ['pubsubshard_channels', server.pubsub.shardChannels.size],
-    ['latest_fork_usec', 0],
-    ['total_forks', 0],
-    ['migrate_cached_sockets', 0],
-    ['slave_expires_tracked_keys', 0],
-    ['active_defrag_hits', 0],
-    ['active_defrag_misses', 0],
-    ['active_defrag_key_hits', 0],
-    ['active_defrag_key_misses', 0],
-    ['total_active_defrag_time', 0],
-    ['current_active_defrag_time', 0],
-    ['tracking_total_keys', trackingStats(server)[0]],
-    ['tracking_total_items', trackingStats(server)[1]],
-    ['tracking_total_prefixes', trackingStats(server)[2]],
-    ['unexpected_error_replies', 0],
-    ['total_error_replies', s.totalErrorReplies],
-    ['dump_payload_sanitizations', 0],
-    ['total_reads_processed', s.numCommands],
-    ['total_writes_processed', 0],
-    ['io_threaded_reads_processed', 0],
-    ['io_threaded_writes_processed', 0],
-    ['reply_buffer_shrinks', 0],
-    ['reply_buffer_expands', 0],
-  ]);
-  add('replication', 'Replication', [
-    ['role', 'master'],
-    ['connected_slaves', 0],
-    ['master_failover_state', 'no-failover'],
-    ['master_replid', server.runId],
-    ['master_replid2', '0000000000000000000000000000000000000000'],
-    ['master_repl_offset', 0],
-    ['second_repl_offset', -1],
-    ['repl_backlog_active', 0],
-    ['repl_backlog_size', 1048576],
-    ['repl_backlog_first_byte_offset', 0],
-    ['repl_backlog_histlen', 0],
-  ]);
-  const cpu = process.cpuUsage();
-  add('cpu', 'CPU', [
-    ['used_cpu_sys', (cpu.system / 1e6).toFixed(6)],
-    ['used_cpu_user', (cpu.user / 1e6).toFixed(6)],
-    ['used_cpu_sys_children', '0.000000'],
-    ['used_cpu_user_children', '0.000000'],
-    ['used_cpu_sys_main_thread', (cpu.system / 1e6).toFixed(6)],
-    ['used_cpu_user_main_thread', (cpu.user / 1e6).toFixed(6)],
-  ]);
-  add('modules', 'Modules', []);
-  if (wanted.has('commandstats')) {
-    const lines: Array<[string, string]> = [];
-    for (const cmd of server.table.all()) {
-      if (cmd.calls === 0 && cmd.failedCalls === 0 && cmd.rejectedCalls === 0) continue;
-      lines.push([
-        `cmdstat_${cmd.fullName}`,
-        `calls=${cmd.calls},usec=${cmd.usec},usec_per_call=${(cmd.calls === 0 ? 0 : cmd.usec / cmd.calls).toFixed(2)},rejected_calls=${cmd.rejectedCalls},failed_calls=${cmd.failedCalls}`,
-      ]);
-    }
-    add('commandstats', 'Commandstats', lines);
-  }
-  if (wanted.has('errorstats')) {
-    // Redis keeps error codes in a radix tree: byte order.
-    const codes = [...s.errorstats].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-    add('errorstats', 'Errorstats', codes.map(([k, v]) => [`errorstat_${k}`, `count=${v}`]));
-  }
-  add('cluster', 'Cluster', [['cluster_enabled', 0]]);
-  const ks: Array<[string, string]> = [];
-  for (const db of server.dbs) {
-    if (db.size === 0) continue;
-    ks.push([`db${db.id}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=${Math.round(db.avgTtl)}`]);
-  }
-  add('keyspace', 'Keyspace', ks);
-  return sections.join('\r\n');
-}
+// ---- INFO (info.ts) ----
 
 function info(c: Client, argv: string[]): void {
   c.reply.verbatim(infoString(c, argv.slice(1)));
@@ -712,96 +478,435 @@ function time(c: Client): void {
   c.reply.bulk(String(us % 1000000n));
 }
 
+/**
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Cinnabar has no replicas to wait for, so NOW changes
+ * nothing and there is never a shutdown in progress to ABORT; FORCE goes on when the final save fails.
+ */
 function shutdown(c: Client, argv: string[]): void {
   let save: boolean | undefined;
+  let saveAndNosave = false;
+  let now = false;
+  let force = false;
+  let abort = false;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i].toLowerCase();
-    if (a === 'nosave') save = false;
-    else if (a === 'save') save = true;
-    else if (a === 'now' || a === 'force' || a === 'abort') continue;
+    if (a === 'nosave') {
+      if (save === true) saveAndNosave = true;
+      save = false;
+    } else if (a === 'save') {
+      if (save === false) saveAndNosave = true;
+      save = true;
+    } else if (a === 'now') now = true;
+    else if (a === 'force') force = true;
+    else if (a === 'abort') abort = true;
     else {
       c.replyError(ERR.syntax);
       return;
     }
   }
-  if (!c.server.requestShutdown(save)) c.replyError('ERR Errors trying to SHUTDOWN. Check logs.');
+  if ((abort && (save !== undefined || now || force)) || saveAndNosave) {
+    c.replyError(ERR.syntax);
+    return;
+  }
+  if (abort) {
+    c.replyError('ERR No shutdown in progress.');
+    return;
+  }
+  if (!now && (c.flags & CF.denyBlocking) !== 0) {
+    c.replyError("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
+    return;
+  }
+  if (c.server.requestShutdown(save)) return;
+  if (force && c.server.requestShutdown(false)) return;
+  c.replyError('ERR Errors trying to SHUTDOWN. Check logs.');
 }
+
+// ---- DEBUG ----
+
+/** Redis's DEBUG HELP, restricted to the subcommands Cinnabar implements. */
+const DEBUG_HELP = [
+  'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CHANGE-REPL-ID',
+  '    Change the replication IDs of the instance.',
+  '    Dangerous: should be used only for testing the replication subsystem.',
+  'ERROR <string>',
+  '    Return a Redis protocol error with <string> as message. Useful for clients',
+  '    unit tests to simulate Redis errors.',
+  'LOG <message>',
+  '    Write <message> to the server log.',
+  'OBJECT <key>',
+  '    Show low level info about `key` and associated value.',
+  'POPULATE <count> [<prefix>] [<size>]',
+  '    Create <count> string keys named key:<num>. If <prefix> is specified then',
+  '    it is used instead of the \'key\' prefix. These are not propagated to',
+  '    replicas. Cluster slots are not respected so keys not belonging to the',
+  '    current node can be created in cluster mode.',
+  'PROTOCOL <type>',
+  '    Reply with a test value of the specified type. <type> can be: string,',
+  '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
+  '    true, false.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  '    * NOFLUSH: the existing database will not be removed before load, but',
+  '      conflicting keys will generate an exception and kill the server.',
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
+  'SET-ACTIVE-EXPIRE <0|1>',
+  '    Setting it to 0 disables expiring keys in background when they are not',
+  '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+  '    default.',
+  'SLEEP <seconds>',
+  '    Stop the server for <seconds>. Decimals allowed.',
+  'HELP',
+  '    Prints this help.',
+];
 
 function debug(c: Client, argv: string[]): void {
   const server = c.server;
-  const mode = server.config.str('enable-debug-command');
-  const local = c.addr.startsWith('127.') || c.addr.startsWith('[::1]') || c.addr.startsWith('::1') || c.socket === null;
-  if (mode === 'no' || (mode === 'local' && !local)) {
+  if (!allowProtectedAction(c, 'enable-debug-command')) {
     c.replyError(
       `ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
     );
     return;
   }
   const sub = argv[1].toLowerCase();
-  if (sub === 'sleep' && argv.length === 3) {
-    const secs = parseDouble(argv[2]) ?? 0;
-    const until = performance.now() + secs * 1000;
-    while (performance.now() < until) {
-      /* DEBUG SLEEP blocks the server on purpose, as Redis does. */
-    }
-    if (server.clock instanceof CachedClock) server.clock.refresh();
-    c.reply.ok();
-  } else if (sub === 'set-active-expire' && argv.length === 3) {
-    const n = intArg(c, argv[2]);
-    if (n === null) return;
-    server.activeExpireEnabled = n !== 0;
-    c.reply.ok();
-  } else if (sub === 'object' && argv.length === 3) {
-    const e = lookupWrite(c, argv[2]);
-    if (e === null) {
-      c.replyError(ERR.noSuchKey);
-      return;
-    }
-    const enc = typeof e.value === 'string' ? server.stringEncoding(e) : e.value.encoding();
-    const lruIdle = Math.max(0, c.db.lruClock() - e.lru);
-    c.reply.simple(
-      `Value at:0x0 refcount:1 encoding:${enc} serializedlength:${typeof e.value === 'string' ? e.value.length : e.value.length} lru:${e.lru} lru_seconds_idle:${lruIdle}` +
-        (typeOf(e.value) === 'list' ? ` ql_nodes:1 ql_avg_node:${e.value.length}.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:0` : ''),
-    );
+  const argc = argv.length;
+  if (sub === 'help' && argc === 2) {
+    c.reply.arrayLen(DEBUG_HELP.length);
+    for (const l of DEBUG_HELP) c.reply.simple(l);
+  } else if (sub === 'object' && argc === 3) {
+    debugObject(c, argv[2]);
   } else if (sub === 'reload') {
     server.persistence.debugReload(c, argv);
-  } else if (sub === 'jmap' || sub === 'quicklist-packed-threshold' || sub === 'change-repl-id') {
+  } else if (sub === 'sleep' && argc === 3) {
+    // strtod() of a prefix, then a (long long) of the microseconds: garbage, negative or overflowing
+    // values do not sleep at all.
+    const us = strtod(argv[2]).value * 1e6;
+    if (us > 0 && us < 2 ** 63) {
+      const until = performance.now() + Math.floor(us) / 1000;
+      while (performance.now() < until) {
+        /* DEBUG SLEEP blocks the server on purpose, as Redis does. */
+      }
+      if (server.clock instanceof CachedClock) server.clock.refresh();
+    }
     c.reply.ok();
-  } else if (sub === 'help') {
-    const lines = [
-      'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-      'OBJECT <key>',
-      '    Show low level info about the `key` and associated value.',
-      'RELOAD',
-      '    Save the RDB on disk and reload it back to memory.',
-      'SET-ACTIVE-EXPIRE <0|1>',
-      '    Setting it to 0 disables expiring keys in background when they are not',
-      '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
-      '    default.',
-      'SLEEP <seconds>',
-      '    Stop the server for <seconds>. Decimals allowed.',
-      'HELP',
-      '    Prints this help.',
-    ];
-    c.reply.arrayLen(lines.length);
-    for (const l of lines) c.reply.simple(l);
+  } else if (sub === 'set-active-expire' && argc === 3) {
+    server.activeExpireEnabled = atoi(argv[2]) !== 0;
+    c.reply.ok();
+  } else if (sub === 'error' && argc === 3) {
+    // Sent as is (newlines blanked), not counted as an error reply of the server.
+    c.reply.raw(Buffer.from('-' + argv[2].replace(/[\r\n]/g, ' ') + '\r\n', 'latin1'));
+  } else if (sub === 'log' && argc === 3) {
+    server.log('warning', `DEBUG LOG: ${argv[2]}`);
+    c.reply.ok();
+  } else if (sub === 'protocol' && argc === 3) {
+    debugProtocol(c, argv[2].toLowerCase());
+  } else if (sub === 'populate' && argc >= 3 && argc <= 5) {
+    debugPopulate(c, argv);
+  } else if (sub === 'change-repl-id' && argc === 2) {
+    changeReplicationId(server);
+    c.reply.ok();
   } else {
-    c.replyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try DEBUG HELP.`);
+    c.replyError(ERR.subcommandSyntax(argv[1], 'debug'));
   }
 }
 
-function memoryUsage(c: Client, argv: string[]): void {
-  if (argv.length !== 3 && !(argv.length === 5 && is(argv[3], 'samples'))) {
-    c.replyError(ERR.syntax);
+/** getPositiveLongFromObjectOrReply without a message: one error for non-numbers and negatives. */
+function positiveLongArg(c: Client, s: string): number | null {
+  const n = parseI64(s);
+  if (n === null || n < 0n) {
+    c.replyError(ERR.valueMustBePositive);
+    return null;
+  }
+  return Number(n);
+}
+
+/** DEBUG POPULATE count [prefix] [size]: string keys prefix:N = "value:N" (cut or NUL-padded to size). */
+function debugPopulate(c: Client, argv: string[]): void {
+  const count = positiveLongArg(c, argv[2]);
+  if (count === null) return;
+  let size = 0;
+  if (argv.length === 5) {
+    const n = positiveLongArg(c, argv[4]);
+    if (n === null) return;
+    size = n;
+  }
+  // The C code formats into a 128-byte buffer with %s: the prefix stops at a NUL, the key at 127 bytes.
+  let prefix = argv.length === 3 ? 'key' : argv[3];
+  const nul = prefix.indexOf('\0');
+  if (nul >= 0) prefix = prefix.slice(0, nul);
+  const db = c.db;
+  for (let j = 0; j < count; j++) {
+    const key = `${prefix}:${j}`.slice(0, 127);
+    if (db.lookup(key) !== null) continue;
+    let value = `value:${j}`;
+    if (size !== 0) value = size <= value.length ? value.slice(0, size) : value + '\0'.repeat(size - value.length);
+    db.add(key, value);
+    c.server.keyModified(db, key);
+  }
+  c.reply.ok();
+}
+
+/** DEBUG PROTOCOL type: one sample reply of each RESP type. */
+function debugProtocol(c: Client, type: string): void {
+  const w = c.reply;
+  switch (type) {
+    case 'string':
+      w.bulk('Hello World');
+      break;
+    case 'integer':
+      w.int(12345);
+      break;
+    case 'double':
+      w.double(3.141);
+      break;
+    case 'bignum':
+      if (c.resp === 3) w.raw(Buffer.from('(1234567999999999999999999999999999999\r\n'));
+      else w.bulk('1234567999999999999999999999999999999');
+      break;
+    case 'null':
+      w.nullBulk();
+      break;
+    case 'array':
+    case 'set':
+      if (type === 'array') w.arrayLen(3);
+      else w.setLen(3);
+      for (let j = 0; j < 3; j++) w.int(j);
+      break;
+    case 'map':
+      w.mapLen(3);
+      for (let j = 0; j < 3; j++) {
+        w.int(j);
+        w.bool(j === 1);
+      }
+      break;
+    case 'attrib':
+      if (c.resp === 3) {
+        w.raw(Buffer.from('|1\r\n'));
+        w.bulk('key-popularity');
+        w.arrayLen(2);
+        w.bulk('key:123');
+        w.int(90);
+      }
+      w.bulk('Some real reply following the attribute');
+      break;
+    case 'push':
+      if (c.resp < 3) {
+        c.replyError('ERR RESP2 is not supported by this command');
+        return;
+      }
+      w.pushLen(2);
+      w.bulk('server-cpu-usage');
+      w.int(42);
+      w.bulk('Some real reply following the push reply');
+      break;
+    case 'verbatim':
+      w.verbatim('This is a verbatim\nstring');
+      break;
+    case 'true':
+      w.bool(true);
+      break;
+    case 'false':
+      w.bool(false);
+      break;
+    default:
+      c.replyError('ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false');
+  }
+}
+
+/** The value as RDB serializes it (the quicklist cut as RPUSH fills it), or null for a non-RDB type. */
+function rdbValueOf(e: KeyEntry): RdbValue {
+  const v = e.value;
+  return typeof v === 'string' ? { type: 'string', value: v } : v.toRdb();
+}
+
+/** Reads an RDB length at buf[pos]: [value, next position]. */
+function rdbLength(buf: Buffer, pos: number): [number, number] {
+  const b = buf[pos];
+  switch (b >> 6) {
+    case 0:
+      return [b & 0x3f, pos + 1];
+    case 1:
+      return [((b & 0x3f) << 8) | buf[pos + 1], pos + 2];
+    default:
+      if (b === 0x80) return [buf.readUInt32BE(pos + 1), pos + 5];
+      return [Number(buf.readBigUInt64BE(pos + 1)), pos + 9];
+  }
+}
+
+/**
+ * DEBUG OBJECT key: the value's low-level description. The key is found without expiring or touching it.
+ * serializedlength is the size of its RDB serialization (rdbSavedObjectLen); a list, always a quicklist in
+ * Redis 7.0, also shows its nodes as RPUSH would have filled them.
+ */
+function debugObject(c: Client, key: string): void {
+  const server = c.server;
+  const e = c.db.dict.get(key);
+  if (e === null) {
+    c.replyError(ERR.noSuchKey);
     return;
   }
-  if (argv.length === 5 && intArg(c, argv[4]) === null) return;
-  const e = c.db.peek(argv[2]);
+  const v = e.value;
+  const config = server.config;
+  const enc = typeof v === 'string' ? server.stringEncoding(e) : v.encoding();
+  const compact = enc === 'listpack' || enc === 'intset';
+  const fill = config.num('list-max-listpack-size');
+  const rdb = rdbValueOf(e);
+  const serialized = createDumpPayload(rdb, compact, fill, config.bool('rdbcompression')).length - 11;
+  let refcount = 1;
+  if (typeof v === 'string' && (e.strFlags & STR_UNSHARED) === 0 && v.length <= 4 && enc === 'int') {
+    const n = Number(v);
+    const policy = config.str('maxmemory-policy');
+    const noShared = config.num('maxmemory') !== 0 && (policy.endsWith('-lru') || policy.endsWith('-lfu'));
+    if (n >= 0 && n < 10000 && !noShared) refcount = 2147483647;
+  }
+  const clock = c.db.lruClock();
+  const idle = clock >= e.lru ? clock - e.lru : clock + (0xffffff - e.lru);
+  let extra = '';
+  if (rdb.type === 'list') {
+    // Node sizes from the uncompressed serialization: <type> <node count> then <container> <listpack> per node.
+    const payload = createDumpPayload(rdb, false, fill, false);
+    let [nodes, pos] = rdbLength(payload, 1);
+    let size = 0;
+    for (let n = 0; n < nodes; n++) {
+      [, pos] = rdbLength(payload, pos);
+      let len: number;
+      [len, pos] = rdbLength(payload, pos);
+      size += len;
+      pos += len;
+    }
+    if (nodes === 0) nodes = 1;
+    extra =
+      ` ql_nodes:${nodes} ql_avg_node:${printfFixed(rdb.items.length / nodes, 2)} ql_listpack_max:${fill}` +
+      ` ql_compressed:${config.num('list-compress-depth') !== 0 ? 1 : 0} ql_uncompressed_size:${size}`;
+  }
+  c.reply.simple(`Value at:0x0 refcount:${refcount} encoding:${enc} serializedlength:${serialized} lru:${e.lru} lru_seconds_idle:${idle}${extra}`);
+}
+
+// ---- MEMORY ----
+
+/** MEMORY USAGE key [SAMPLES count]: found without expiring it; null when absent. */
+function memoryUsage(c: Client, argv: string[]): void {
+  for (let j = 3; j < argv.length; j++) {
+    if (is(argv[j], 'samples') && j + 1 < argv.length) {
+      const n = parseI64(argv[j + 1]);
+      if (n === null) {
+        c.replyError(ERR.notInteger);
+        return;
+      }
+      if (n < 0n) {
+        c.replyError(ERR.syntax);
+        return;
+      }
+      j++;
+    } else {
+      c.replyError(ERR.syntax);
+      return;
+    }
+  }
+  const e = c.db.dict.get(argv[2]);
   if (e === null) {
     c.reply.nullBulk();
     return;
   }
   c.reply.int(c.server.memoryUsage(e));
+}
+
+function memoryStats(c: Client): void {
+  const m = memoryOverhead(c.server);
+  const w = c.reply;
+  const int = (k: string, v: number) => {
+    w.bulk(k);
+    w.int(v);
+  };
+  // The ratios are single-precision floats in Redis.
+  const dbl = (k: string, v: number) => {
+    w.bulk(k);
+    w.double(Math.fround(v));
+  };
+  const ratio = (a: number, b: number) => Math.fround(a) / Math.fround(b === 0 ? 1 : b);
+  w.mapLen(26 + m.dbs.length);
+  int('peak.allocated', m.peak);
+  int('total.allocated', m.used);
+  int('startup.allocated', m.startup);
+  int('replication.backlog', 0);
+  int('clients.slaves', 0);
+  int('clients.normal', m.clientsNormal);
+  int('cluster.links', 0);
+  int('aof.buffer', 0);
+  int('lua.caches', 0);
+  int('functions.caches', 0);
+  for (const [id, main, expires] of m.dbs) {
+    w.bulk(`db.${id}`);
+    w.mapLen(3);
+    int('overhead.hashtable.main', main);
+    int('overhead.hashtable.expires', expires);
+    int('overhead.hashtable.slot-to-keys', 0);
+  }
+  int('overhead.total', m.overheadTotal);
+  int('keys.count', m.totalKeys);
+  int('keys.bytes-per-key', m.totalKeys === 0 ? 0 : Math.floor(m.netUsage / m.totalKeys));
+  int('dataset.bytes', m.dataset);
+  dbl('dataset.percentage', (Math.fround(m.dataset) * 100) / m.netUsage);
+  dbl('peak.percentage', (Math.fround(m.used) * 100) / m.peak);
+  int('allocator.allocated', m.allocated);
+  int('allocator.active', m.active);
+  int('allocator.resident', m.resident);
+  dbl('allocator-fragmentation.ratio', ratio(m.active, m.allocated));
+  int('allocator-fragmentation.bytes', m.active - m.allocated);
+  dbl('allocator-rss.ratio', ratio(m.resident, m.active));
+  int('allocator-rss.bytes', m.resident - m.active);
+  dbl('rss-overhead.ratio', ratio(m.rss, m.resident));
+  int('rss-overhead.bytes', m.rss - m.resident);
+  dbl('fragmentation', ratio(m.rss, m.used));
+  int('fragmentation.bytes', m.rss - m.used);
+}
+
+/** getMemoryDoctorReport, on the figures MEMORY STATS shows. */
+function memoryDoctor(c: Client): void {
+  const m = memoryOverhead(c.server);
+  const MB10 = 10 << 20;
+  const reports: string[] = [];
+  let empty = false;
+  if (m.used < 5 * 1024 * 1024) {
+    empty = true;
+  } else {
+    if (Math.fround(m.peak) / m.used > 1.5)
+      reports.push(
+        ' * Peak memory: In the past this instance used more than 150% the memory that is currently using. The allocator is normally not able to release memory after a peak, so you can expect to see a big fragmentation ratio, however this is actually harmless and is only due to the memory peak, and if the Redis instance Resident Set Size (RSS) is currently bigger than expected, the memory will be used as soon as you fill the Redis instance with more data. If the memory peak was only occasional and you want to try to reclaim memory, please try the MEMORY PURGE command, otherwise the only other option is to shutdown and restart the instance.\n\n',
+      );
+    if (m.rss / m.used > 1.4 && m.rss - m.used > MB10)
+      reports.push(
+        ` * High total RSS: This instance has a memory fragmentation and RSS overhead greater than 1.4 (this means that the Resident Set Size of the Redis process is much larger than the sum of the logical allocations Redis performed). This problem is usually due either to a large peak memory (check if there is a peak memory entry above in the report) or may result from a workload that causes the allocator to fragment memory a lot. If the problem is a large peak memory, then there is no issue. Otherwise, make sure you are using the Jemalloc allocator and not the default libc malloc. Note: The currently used allocator is "v8-${process.versions.v8}".\n\n`,
+      );
+    if (m.active / m.allocated > 1.1 && m.active - m.allocated > MB10)
+      reports.push(
+        " * High allocator fragmentation: This instance has an allocator external fragmentation greater than 1.1. This problem is usually due either to a large peak memory (check if there is a peak memory entry above in the report) or may result from a workload that causes the allocator to fragment memory a lot. You can try enabling 'activedefrag' config option.\n\n",
+      );
+    if (m.resident / m.active > 1.1 && m.resident - m.active > MB10)
+      reports.push(
+        ' * High allocator RSS overhead: This instance has an RSS memory overhead is greater than 1.1 (this means that the Resident Set Size of the allocator is much larger than the sum what the allocator actually holds). This problem is usually due to a large peak memory (check if there is a peak memory entry above in the report), you can try the MEMORY PURGE command to reclaim it.\n\n',
+      );
+    const clients = Math.max(1, c.server.clients.size);
+    if (m.clientsNormal / clients > 1024 * 200)
+      reports.push(
+        ' * Big client buffers: The clients output buffers in this instance are greater than 200K per client (on average). This may result from different causes, like Pub/Sub clients subscribed to channels bot not receiving data fast enough, so that data piles on the Redis instance output buffer, or clients sending commands with large replies or very large sequences of commands in the same pipeline. Please use the CLIENT LIST command in order to investigate the issue if it causes problems in your instance, or to understand better why certain clients are using a big amount of memory.\n\n',
+      );
+  }
+  let report: string;
+  if (empty)
+    report =
+      "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n";
+  else if (reports.length === 0) report = "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n";
+  else report = 'Sam, I detected a few issues in this Redis instance memory implants:\n\n' + reports.join('') + "I'm here to keep you safe, Sam. I want to help you.\n";
+  c.reply.verbatim(report);
 }
 
 export const serverCommands: CommandDef[] = [
@@ -832,7 +937,17 @@ export const serverCommands: CommandDef[] = [
   { name: 'time', handler: time },
   { name: 'shutdown', handler: shutdown },
   { name: 'debug', handler: debug },
-  { name: 'memory', subcommands: [{ name: 'usage', handler: memoryUsage }, { name: 'help' }] },
+  {
+    name: 'memory',
+    subcommands: [
+      { name: 'doctor', handler: memoryDoctor },
+      // Not jemalloc: Redis built with another allocator answers these two the same way.
+      { name: 'malloc-stats', handler: (c) => c.reply.bulk('Stats not supported for the current allocator') },
+      { name: 'purge', handler: (c) => c.reply.ok() },
+      { name: 'stats', handler: memoryStats },
+      { name: 'usage', handler: memoryUsage },
+      { name: 'help' },
+    ],
+  },
 ];
 
-export { F };

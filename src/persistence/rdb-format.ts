@@ -23,9 +23,10 @@
 
 import { Crc64, crc64 } from './crc64';
 import { decodeIntset, encodeIntset, intsetMembers } from './intset';
-import { asBuffer, decodeListpack, ListpackBuilder, listpackEntrySize } from './listpack';
+import { asBuffer, decodeListpack, ListpackBuilder, listpackEntrySize, LP_HEADER_SIZE } from './listpack';
 import { lzfCompress, lzfDecompress } from './lzf';
 import { decodeZiplist, decodeZipmap } from './ziplist';
+import { listpackScoreText } from '../types/zset';
 
 /** The RDB version Redis 7.0 writes, and the newest it loads. */
 export const RDB_VERSION = 10;
@@ -127,6 +128,8 @@ export interface RdbWriterOptions {
   setMaxIntsetEntries?: number;
   /** Output chunk size in bytes. Default 64 KiB. */
   chunkSize?: number;
+  /** Write no magic and no aux fields: the writer serializes one lone value (DUMP, see createDumpPayload). */
+  bare?: boolean;
 }
 
 const INT32_TEXT = /^(?:0|-?[1-9][0-9]{0,9})$/;
@@ -164,6 +167,7 @@ export class RdbWriter {
     this.chunkSize = Math.max(options.chunkSize ?? 65536, 64);
     this.chunk = Buffer.allocUnsafe(this.chunkSize);
 
+    if (options.bare === true) return;
     this.pos += this.chunk.latin1Write('REDIS' + String(RDB_VERSION).padStart(4, '0'), 0);
     this.aux('redis-ver', '7.0.15');
     this.aux('redis-bits', '64');
@@ -280,6 +284,153 @@ export class RdbWriter {
     const out = Buffer.concat(this.chunks);
     this.chunks.length = 0;
     return out;
+  }
+
+  /**
+   * DUMP's body for one value (createDumpPayload): the type byte and the value, no key. `compact` asks for
+   * the encodings Redis keeps small values in and dumps as they are: SET_INTSET, HASH_LISTPACK and
+   * ZSET_LISTPACK (whose pairs go lowest score first, the reverse of RdbValue's zset order). Lists are cut
+   * into quicklist nodes as RPUSH fills them under list-max-listpack-size `listFill`. Only with `bare`.
+   */
+  writeDumpObject(value: RdbValue, compact: boolean, listFill: number): void {
+    switch (value.type) {
+      case 'string':
+        this.byte(RDB_TYPE.STRING);
+        this.string(value.value);
+        return;
+      case 'list':
+        this.byte(RDB_TYPE.LIST_QUICKLIST_2);
+        this.dumpQuicklist(value.items, listFill);
+        return;
+      case 'set': {
+        const ints = compact ? intsetMembers(value.members) : null;
+        if (ints !== null) {
+          this.byte(RDB_TYPE.SET_INTSET);
+          this.blob(encodeIntset(ints));
+          return;
+        }
+        this.byte(RDB_TYPE.SET);
+        this.length(value.members.length);
+        for (let i = 0; i < value.members.length; i++) this.string(value.members[i]);
+        return;
+      }
+      case 'hash': {
+        const entries = value.entries;
+        if (compact) {
+          this.byte(RDB_TYPE.HASH_LISTPACK);
+          const lp = this.lp;
+          lp.reset();
+          for (let i = 0; i < entries.length; i++) {
+            lp.append(entries[i][0]);
+            lp.append(entries[i][1]);
+          }
+          this.blob(lp.finish());
+          return;
+        }
+        this.byte(RDB_TYPE.HASH);
+        this.length(entries.length);
+        for (let i = 0; i < entries.length; i++) {
+          this.string(entries[i][0]);
+          this.string(entries[i][1]);
+        }
+        return;
+      }
+      case 'zset': {
+        const entries = value.entries;
+        if (compact) {
+          this.byte(RDB_TYPE.ZSET_LISTPACK);
+          const lp = this.lp;
+          lp.reset();
+          for (let i = entries.length - 1; i >= 0; i--) {
+            lp.append(entries[i][0]);
+            lp.append(listpackScoreText(entries[i][1]));
+          }
+          this.blob(lp.finish());
+          return;
+        }
+        this.byte(RDB_TYPE.ZSET_2);
+        this.length(entries.length);
+        for (let i = 0; i < entries.length; i++) {
+          this.string(entries[i][0]);
+          this.ensure(8);
+          this.chunk.writeDoubleLE(entries[i][1], this.pos);
+          this.pos += 8;
+        }
+        return;
+      }
+      default:
+        throw new Error(`RdbWriter: unknown value type ${(value as { type: unknown }).type}`);
+    }
+  }
+
+  /** Ends a DUMP payload: the RDB version (2 bytes LE) and the CRC-64 of everything (8 bytes LE). */
+  finishDump(): Buffer {
+    if (this.finished) throw new Error('RdbWriter: finish() called twice');
+    this.ensure(2);
+    this.chunk[this.pos++] = RDB_VERSION & 0xff;
+    this.chunk[this.pos++] = RDB_VERSION >> 8;
+    this.flush();
+    const trailer = Buffer.alloc(8);
+    this.crc.writeLE(trailer, 0);
+    this.emit(trailer, false);
+    this.finished = true;
+    const out = Buffer.concat(this.chunks);
+    this.chunks.length = 0;
+    return out;
+  }
+
+  /**
+   * LIST_QUICKLIST_2 body with Redis's node boundaries for a list built by RPUSH (_quicklistNodeAllowInsert):
+   * an element joins the tail node while node bytes + element length + 8 stay within the size class of a
+   * negative fill (or, for a positive fill, within 8 KiB and under `fill` elements); elements of 1 GiB or
+   * more get a PLAIN node of their own.
+   */
+  private dumpQuicklist(items: readonly string[], fill: number): void {
+    if (fill > 32767) fill = 32767;
+    else if (fill < -5) fill = -5;
+    const sizeLimit = fill < 0 ? 4096 << (-fill - 1) : 0;
+    const starts: number[] = [];
+    let nodeBytes = 0;
+    let nodeCount = 0;
+    let nodeOpen = false;
+    for (let i = 0; i < items.length; i++) {
+      const len = items[i].length;
+      if (len >= this.plainThreshold) {
+        starts.push(i);
+        nodeOpen = false;
+        continue;
+      }
+      let allow = false;
+      if (nodeOpen) {
+        const newSz = nodeBytes + len + 8;
+        if (fill < 0 && newSz <= sizeLimit) allow = true;
+        else if (newSz > 8192) allow = false;
+        else allow = nodeCount < fill;
+      }
+      if (!allow) {
+        starts.push(i);
+        nodeOpen = true;
+        nodeBytes = LP_HEADER_SIZE + 1;
+        nodeCount = 0;
+      }
+      nodeBytes += listpackEntrySize(items[i]);
+      nodeCount++;
+    }
+    this.length(starts.length);
+    for (let n = 0; n < starts.length; n++) {
+      const from = starts[n];
+      const to = n + 1 < starts.length ? starts[n + 1] : items.length;
+      if (items[from].length >= this.plainThreshold) {
+        this.length(QUICKLIST_NODE_CONTAINER_PLAIN);
+        this.string(items[from]);
+        continue;
+      }
+      this.length(QUICKLIST_NODE_CONTAINER_PACKED);
+      const lp = this.lp;
+      lp.reset();
+      for (let i = from; i < to; i++) lp.append(items[i]);
+      this.blob(lp.finish());
+    }
   }
 
   // --- value bodies ------------------------------------------------------------------------------------
@@ -619,6 +770,12 @@ class RdbReader {
     }
   }
 
+  /** One value as a DUMP payload holds it: a type byte, then the value (null: an empty collection). */
+  readObject(): { rdbType: number; value: RdbValue | null } {
+    const rdbType = this.u8();
+    return { rdbType, value: this.object(rdbType) };
+  }
+
   private checkTrailer(): void {
     if (this.version < 5) return;
     const end = this.pos;
@@ -924,6 +1081,37 @@ class RdbReader {
     this.need(n);
     this.pos += n;
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// DUMP payloads: <type byte><value> <RDB version u16 LE> <CRC-64 of all the preceding bytes, u64 LE>
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * createDumpPayload: one value serialized as DUMP replies it. `compact`, `listFill` as for
+ * RdbWriter.writeDumpObject; `compression` is rdbcompression.
+ */
+export function createDumpPayload(value: RdbValue, compact: boolean, listFill: number, compression: boolean): Buffer {
+  const w = new RdbWriter({ bare: true, compression, chunkSize: 4096 });
+  w.writeDumpObject(value, compact, listFill);
+  return w.finishDump();
+}
+
+/** verifyDumpPayload: at least 10 bytes, an RDB version Redis 7.0 loads, and a matching CRC-64. */
+export function verifyDumpPayload(payload: Buffer): boolean {
+  const len = payload.length;
+  if (len < 10) return false;
+  const version = payload[len - 10] | (payload[len - 9] << 8);
+  if (version > RDB_VERSION) return false;
+  return crc64(payload, 0, len - 8) === payload.readBigUInt64LE(len - 8);
+}
+
+/**
+ * The value of a verified DUMP payload and the type byte it was stored with. Like Redis, the reader runs over
+ * the whole payload, footer included. Throws RdbError when the value is malformed or of a type not supported.
+ */
+export function readDumpPayload(payload: Buffer): { rdbType: number; value: RdbValue | null } {
+  return new RdbReader(payload, { onKey() {} }, false).readObject();
 }
 
 /** Parses a double's text as strtod would for Redis-written scores: decimal/exponent forms, inf, nan. */

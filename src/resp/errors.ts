@@ -74,6 +74,12 @@ export const ERR = {
   sortNotDouble: "ERR One or more scores can't be converted into double",
   noScript: 'NOSCRIPT No matching script. Please use EVAL.',
   busyKey: 'BUSYKEY Target key name already exists.',
+  // DUMP/RESTORE (cluster.c).
+  restoreBadPayload: 'ERR DUMP payload version or checksum are wrong',
+  restoreBadData: 'ERR Bad data format',
+  restoreInvalidTtl: 'ERR Invalid TTL value, must be >= 0',
+  restoreInvalidIdletime: 'ERR Invalid IDLETIME value, must be >= 0',
+  restoreInvalidFreq: 'ERR Invalid FREQ value, must be >= 0 and <= 255',
   lcsWithMatch: 'ERR If you want both the length and indexes, please just use IDX.',
   lcsNotString: 'ERR The specified keys must contain string values',
   lcsTooBig: 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
