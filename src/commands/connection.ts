@@ -9,7 +9,7 @@ import type { CommandDef } from './table';
 import { ERR } from '../resp/errors';
 import { SHARED } from '../resp/reply';
 import { is, intArg } from './util';
-import { parseSafeInt } from '../util/numbers';
+import { parseI64, parseSafeInt } from '../util/numbers';
 import { clientSubs } from '../pubsub';
 import { clientUnblock } from '../blocking';
 import { clientPause, clientUnpause } from '../pause';
@@ -193,167 +193,188 @@ function flagString(c: Client): string {
   return s === '' ? 'N' : s;
 }
 
-/** One CLIENT LIST line (getClientInfoString). */
-export function clientInfoString(c: Client): string {
+/** Redis sanitizes the user text it quotes in an error (addReplyErrorFormat): no CR or LF. */
+function oneLine(s: string): string {
+  return s.replace(/[\r\n]/g, ' ');
+}
+
+/**
+ * One CLIENT LIST line (getClientInfoString). `argv` is the command being executed when `c` is the caller:
+ * argv-mem counts it, as Redis counts the arguments a client holds. The buffer sizes (qbuf-free, rbs, rbp)
+ * are Redis allocator details Cinnabar does not have: they show 0, and tot-mem sums what Cinnabar holds.
+ */
+export function clientInfoString(c: Client, argv?: readonly string[]): string {
   const now = c.server.clock.now();
   const subs = c.ext.pubsub === undefined ? null : clientSubs(c);
   const multiCount = c.multiQueue === null ? -1 : c.multiQueue.length;
+  // Arguments plus one pointer per argument, for each queued command.
   let multiMem = 0;
-  if (c.multiQueue !== null) for (const q of c.multiQueue) for (const a of q.argv) multiMem += a.length;
+  if (c.multiQueue !== null) for (const q of c.multiQueue) for (const a of q.argv) multiMem += a.length + 8;
+  let argvMem = 0;
+  if (argv !== undefined) for (const a of argv) argvMem += a.length;
   const qbuf = c.parser.buffered;
   const omem = c.outputPending;
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} ` +
     `age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} ` +
     `flags=${flagString(c)} db=${c.db.id} sub=${subs?.channels.size ?? 0} psub=${subs?.patterns.size ?? 0} ` +
-    `ssub=${subs?.shardChannels.size ?? 0} multi=${multiCount} qbuf=${qbuf} qbuf-free=0 argv-mem=0 ` +
-    `multi-mem=${multiMem} rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem + multiMem} ` +
+    `ssub=${subs?.shardChannels.size ?? 0} multi=${multiCount} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} ` +
+    `multi-mem=${multiMem} rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + argvMem + omem + multiMem} ` +
     `events=r${omem > 0 ? 'w' : ''} cmd=${c.lastCommand} user=${c.user} redir=${(c.ext.trackingRedirect as number | undefined) ?? -1} resp=${c.resp} ` +
     `lib-name=${c.libName} lib-ver=${c.libVer}`
   );
 }
 
+/** getClientType: a subscriber is a pubsub client; Cinnabar has no replicas or masters. */
 function clientTypeOf(c: Client): string {
   return (c.flags & CF.pubsub) !== 0 ? 'pubsub' : 'normal';
 }
 
+/** getClientTypeByName: the class a CLIENT LIST/KILL TYPE names, or null. */
+function clientTypeByName(name: string): string | null {
+  const t = name.toLowerCase();
+  if (t === 'normal' || t === 'pubsub' || t === 'master') return t;
+  if (t === 'replica' || t === 'slave') return 'replica';
+  return null;
+}
+
 function clientList(c: Client, argv: string[]): void {
-  let clients = [...c.server.clients.values()];
+  const server = c.server;
+  let out = '';
+  const line = (x: Client) => {
+    out += clientInfoString(x, x === c ? argv : undefined) + '\n';
+  };
   if (argv.length === 4 && is(argv[2], 'type')) {
-    const t = argv[3].toLowerCase();
-    if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) {
-      c.replyError(`ERR Unknown client type '${argv[3]}'`);
+    const type = clientTypeByName(argv[3]);
+    if (type === null) {
+      c.replyError(`ERR Unknown client type '${oneLine(argv[3])}'`);
       return;
     }
-    clients = clients.filter((x) => clientTypeOf(x) === t);
+    for (const x of server.clients.values()) if (clientTypeOf(x) === type) line(x);
   } else if (argv.length > 3 && is(argv[2], 'id')) {
-    const ids = new Set<number>();
+    // Every id in order, repeated ones included; ids of no client are skipped.
+    const found: Client[] = [];
     for (let i = 3; i < argv.length; i++) {
-      const id = parseSafeInt(argv[i]);
-      if (id === null || id <= 0) {
+      const id = parseI64(argv[i]);
+      if (id === null) {
         c.replyError('ERR Invalid client ID');
         return;
       }
-      ids.add(id);
+      const x = id > 0n && id <= BigInt(Number.MAX_SAFE_INTEGER) ? server.clients.get(Number(id)) : undefined;
+      if (x !== undefined) found.push(x);
     }
-    clients = [...ids].map((id) => c.server.clients.get(id)).filter((x): x is Client => x !== undefined);
+    for (const x of found) line(x);
   } else if (argv.length !== 2) {
     c.replyError(ERR.syntax);
     return;
+  } else {
+    for (const x of server.clients.values()) line(x);
   }
-  let out = '';
-  for (const x of clients) out += clientInfoString(x) + '\n';
   c.reply.verbatim(out);
 }
 
-function clientInfo(c: Client): void {
-  c.reply.verbatim(clientInfoString(c) + '\n');
+function clientInfo(c: Client, argv: string[]): void {
+  c.reply.verbatim(clientInfoString(c, argv) + '\n');
 }
 
+/**
+ * CLIENT KILL addr:port (the old form: may kill the caller, "No such client" when nothing matched) or
+ * CLIENT KILL <filter> <value> ... (ID, TYPE, ADDR, LADDR, USER, SKIPME): the number of clients killed.
+ * A killed caller gets its reply first.
+ */
 function clientKill(c: Client, argv: string[]): void {
   const server = c.server;
-  if (argv.length === 3) {
-    // Old form: CLIENT KILL addr:port
-    const target = [...server.clients.values()].find((x) => x.addr === argv[2]);
-    if (target === undefined) {
-      c.replyError('ERR No such client');
-      return;
-    }
-    killClient(c, target);
-    c.reply.ok();
-    return;
-  }
   let id = 0;
   let type: string | null = null;
   let addr: string | null = null;
   let laddr: string | null = null;
   let user: string | null = null;
-  let maxAge = 0;
   let skipMe = true;
-  if (argv.length % 2 !== 0) {
-    c.replyError(ERR.syntax);
-    return;
-  }
-  for (let i = 2; i < argv.length; i += 2) {
-    const opt = argv[i];
-    const val = argv[i + 1];
-    if (is(opt, 'id')) {
-      const n = parseSafeInt(val);
-      if (n === null || n <= 0) {
-        c.replyError('ERR client-id should be greater than 0');
-        return;
-      }
-      id = n;
-    } else if (is(opt, 'type')) {
-      const t = val.toLowerCase();
-      if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) {
-        c.replyError(`ERR Unknown client type '${val}'`);
-        return;
-      }
-      type = t === 'slave' ? 'replica' : t;
-    } else if (is(opt, 'addr')) {
-      addr = val;
-    } else if (is(opt, 'laddr')) {
-      laddr = val;
-    } else if (is(opt, 'user')) {
-      user = val;
-    } else if (is(opt, 'skipme')) {
-      if (is(val, 'yes')) skipMe = true;
-      else if (is(val, 'no')) skipMe = false;
-      else {
+  if (argv.length === 3) {
+    addr = argv[2];
+    skipMe = false;
+  } else {
+    for (let i = 2; i < argv.length; i += 2) {
+      const opt = argv[i];
+      const more = i + 1 < argv.length;
+      const val = argv[i + 1];
+      if (is(opt, 'id') && more) {
+        const n = parseI64(val);
+        if (n === null || n < 1n) {
+          c.replyError('ERR client-id should be greater than 0');
+          return;
+        }
+        id = Number(n);
+      } else if (is(opt, 'type') && more) {
+        type = clientTypeByName(val);
+        if (type === null) {
+          c.replyError(`ERR Unknown client type '${oneLine(val)}'`);
+          return;
+        }
+      } else if (is(opt, 'addr') && more) {
+        addr = val;
+      } else if (is(opt, 'laddr') && more) {
+        laddr = val;
+      } else if (is(opt, 'user') && more) {
+        // The default user is the only one.
+        if (val !== 'default') {
+          c.replyError(`ERR No such user '${oneLine(val)}'`);
+          return;
+        }
+        user = val;
+      } else if (is(opt, 'skipme') && more) {
+        if (is(val, 'yes')) skipMe = true;
+        else if (is(val, 'no')) skipMe = false;
+        else {
+          c.replyError(ERR.syntax);
+          return;
+        }
+      } else {
         c.replyError(ERR.syntax);
         return;
       }
-    } else if (is(opt, 'maxage')) {
-      const n = parseSafeInt(val);
-      if (n === null) {
-        c.replyError(ERR.syntax);
-        return;
-      }
-      maxAge = n;
-    } else {
-      c.replyError(ERR.syntax);
-      return;
     }
   }
-  const now = server.clock.now();
   let killed = 0;
+  let killSelf = false;
   for (const x of [...server.clients.values()]) {
-    if (id !== 0 && x.id !== id) continue;
-    if (type !== null && clientTypeOf(x) !== type) continue;
     if (addr !== null && x.addr !== addr) continue;
     if (laddr !== null && x.laddr !== laddr) continue;
+    if (type !== null && clientTypeOf(x) !== type) continue;
+    if (id !== 0 && x.id !== id) continue;
     if (user !== null && x.user !== user) continue;
-    if (maxAge !== 0 && (now - x.createdAt) / 1000 < maxAge) continue;
     if (x === c && skipMe) continue;
-    killClient(c, x);
+    if (x === c) killSelf = true;
+    else x.close();
     killed++;
   }
-  c.reply.int(killed);
+  if (argv.length === 3) {
+    if (killed === 0) c.replyError('ERR No such client');
+    else c.reply.ok();
+  } else {
+    c.reply.int(killed);
+  }
+  if (killSelf) c.flags |= CF.closeAfterReply;
 }
 
-/** Kill target; when it is the caller, it is closed after this reply. */
-function killClient(c: Client, target: Client): void {
-  if (target === c) c.flags |= CF.closeAfterReply;
-  else target.close();
-}
-
+/** CLIENT SETINFO LIB-NAME|LIB-VER value (Redis 7.2): the option is checked first, then the value. */
 function clientSetInfo(c: Client, argv: string[]): void {
   const attr = argv[2];
   const val = argv[3];
+  const isName = is(attr, 'lib-name');
+  if (!isName && !is(attr, 'lib-ver')) {
+    c.replyError(`ERR Unrecognized option '${oneLine(attr)}'`);
+    return;
+  }
   for (let i = 0; i < val.length; i++) {
     const ch = val.charCodeAt(i);
     if (ch < 33 || ch > 126) {
-      c.replyError(`ERR ${attr} cannot contain spaces, newlines or special characters.`);
+      c.replyError(`ERR ${oneLine(attr)} cannot contain spaces, newlines or special characters.`);
       return;
     }
   }
-  if (is(attr, 'lib-name')) c.libName = val;
-  else if (is(attr, 'lib-ver')) c.libVer = val;
-  else {
-    c.replyError(`ERR Unrecognized option '${attr}'`);
-    return;
-  }
+  if (isName) c.libName = val;
+  else c.libVer = val;
   c.reply.ok();
 }
 

@@ -59,8 +59,22 @@ export function lzfCompress(input: Uint8Array, inStart: number, inEnd: number, o
       }
       out[op - lit - 1] = lit - 1; // stop run
       if (lit === 0) op--; // undo run if length is zero
-      do len++;
-      while (len < maxlen && input[ref + len] === input[ip + len]);
+      // liblzf first compares up to 16 bytes unrolled, without looking at maxlen, then continues with the
+      // do/while below, which always adds one. Redis writes what that produces, so the same steps are kept.
+      let mismatch = false;
+      if (maxlen > 16) {
+        for (let k = 0; k < 16; k++) {
+          len++;
+          if (input[ref + len] !== input[ip + len]) {
+            mismatch = true;
+            break;
+          }
+        }
+      }
+      if (!mismatch) {
+        do len++;
+        while (len < maxlen && input[ref + len] === input[ip + len]);
+      }
       len -= 2; // len is now #octets - 1
       ip++;
       if (len < 7) {
