@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatNotifyFlags, parseNotifyFlags } from './notify';
 import { parseDouble, parseI64 } from './util/numbers';
+import { printfTrimmed } from './util/printf';
 
 export type ConfigValue = string | number | bigint | boolean | ConfigValue[] | Record<string, number[]>;
 
@@ -152,13 +153,6 @@ function parsePercentiles(text: string): { value: ConfigValue } | { error: strin
     out.push(p);
   }
   return { value: out };
-}
-
-/** printf("%f") with the trailing zeros (and a trailing '.') removed, as trimDoubleString leaves it. */
-function formatPercentile(p: number): string {
-  let s = p.toFixed(6);
-  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
-  return s;
 }
 
 /** chdir() semantics for `dir`: relative to the current directory; the stored value is absolute. */
@@ -302,7 +296,7 @@ export const CONFIG_SPECS: ConfigSpec[] = [
     default: '50 99 99.9',
     multiArg: true,
     parse: parsePercentiles,
-    format: (v) => (v as number[]).map(formatPercentile).join(' '),
+    format: (v) => (v as number[]).map(printfTrimmed).join(' '),
   },
   { name: 'latency-monitor-threshold', type: 'int', default: 0, min: 0n, max: LLONG_MAX },
   { name: 'busy-reply-threshold', alias: 'lua-time-limit', type: 'int', default: 5000, min: 0n, max: LONG_MAX },

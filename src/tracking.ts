@@ -106,6 +106,8 @@ export class Tracking {
    * waits for a reply).
    */
   invalidateKey(key: string, bcast: boolean): void {
+    // Nobody tracks anything: the common case costs one check per write.
+    if (this.table.size === 0 && this.prefixes.size === 0) return;
     const current = bcast ? this.server.currentClient : null;
     if (bcast && this.prefixes.size !== 0) this.rememberKeyToBroadcast(current, key);
     const ids = this.table.get(key);

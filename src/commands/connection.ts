@@ -9,7 +9,7 @@ import type { CommandDef } from './table';
 import { ERR } from '../resp/errors';
 import { SHARED } from '../resp/reply';
 import { is, intArg } from './util';
-import { parseI64, parseSafeInt } from '../util/numbers';
+import { parseI64 } from '../util/numbers';
 import { clientSubs } from '../pubsub';
 import { clientUnblock } from '../blocking';
 import { clientPause, clientUnpause } from '../pause';
@@ -81,34 +81,36 @@ function auth(c: Client, argv: string[]): void {
   if (checkAuth(c, user, pass)) c.reply.ok();
 }
 
+/**
+ * HELLO [protover [AUTH user pass] [SETNAME name]]: options take effect in order as they are read, so a
+ * SETNAME before a failing AUTH (or before a NOAUTH refusal) has already named the connection.
+ */
 function hello(c: Client, argv: string[]): void {
   let ver = 0;
   let i = 1;
   if (argv.length >= 2) {
-    const v = parseSafeInt(argv[1]);
+    const v = parseI64(argv[1]);
     if (v === null) {
       c.replyError('ERR Protocol version is not an integer or out of range');
       return;
     }
     i = 2;
-    if (v < 2 || v > 3) {
+    if (v < 2n || v > 3n) {
       c.replyError(ERR.noProto);
       return;
     }
-    ver = v;
+    ver = Number(v);
   }
-  let name: string | null = null;
   for (; i < argv.length; i++) {
     const more = argv.length - i - 1;
     if (is(argv[i], 'auth') && more >= 2) {
-      // Redis authenticates as soon as it meets the option, before looking at the rest.
       if (!checkAuth(c, argv[i + 1], argv[i + 2])) return;
       i += 2;
     } else if (is(argv[i], 'setname') && more >= 1) {
-      name = argv[i + 1];
+      if (!setName(c, argv[i + 1])) return;
       i++;
     } else {
-      c.replyError(`ERR Syntax error in HELLO option '${argv[i]}'`);
+      c.replyError(`ERR Syntax error in HELLO option '${oneLine(argv[i])}'`);
       return;
     }
   }
@@ -116,7 +118,6 @@ function hello(c: Client, argv: string[]): void {
     c.replyError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
     return;
   }
-  if (name !== null && !setName(c, name)) return;
   if (ver !== 0) c.setResp(ver as 2 | 3);
   const w = c.reply;
   w.mapLen(7);
@@ -150,7 +151,8 @@ export function resetClientState(c: Client): void {
   c.name = '';
   // RESET clears CLIENT REPLY OFF and a pending SKIP, but its own reply is still skipped when SKIP applies.
   if (c.replyMode !== 'skip') c.replyMode = 'on';
-  c.flags &= ~(CF.multi | CF.dirtyCas | CF.dirtyExec | CF.pubsub | CF.noEvict | CF.noTouch | CF.readonly | CF.monitor);
+  // Redis 7.0 keeps CLIENT NO-EVICT across RESET; NO-TOUCH (a Redis 7.2 flag) is cleared as 7.2 does.
+  c.flags &= ~(CF.multi | CF.dirtyCas | CF.dirtyExec | CF.pubsub | CF.noTouch | CF.readonly | CF.monitor);
 }
 
 function reset(c: Client): void {

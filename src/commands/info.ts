@@ -5,10 +5,11 @@
  * Sections, their order and every field name are Redis 7.0's, so tools that parse INFO find what they
  * expect; values are Cinnabar's own where it has them (V8's heap stands in for the allocator) and the
  * neutral value Redis itself shows when a feature is idle (no Lua, no replicas, no AOF, no forks).
- * Numbers Redis prints with "%.2f"/"%.3f" go through printfFixed, which rounds the exact binary value
- * half-to-even as glibc does (toFixed rounds ties up). The latency histograms are HdrHistograms with
- * Redis's parameters (1 ns to 1 s, 2 significant figures), so the percentiles land on the same bucket
- * bounds Redis reports (a 1 us call shows as p50=1.003).
+ * Numbers Redis prints with "%.2f"/"%.3f" go through printfFixed (util/printf.ts), which rounds as glibc
+ * does. The latency histograms are HdrHistograms with Redis's parameters (1 ns to 1 s, 2 significant
+ * figures), so the percentiles land on the same bucket bounds Redis reports (a 1 us call shows as
+ * p50=1.003). Sections that list commands walk the command table in its order; Redis walks a hash table,
+ * so only the set of lines is comparable.
  */
 
 import os from 'node:os';
@@ -18,45 +19,9 @@ import type { Server } from '../server';
 import type { CommandSpec } from './table';
 import { REDIS_VERSION } from './connection';
 import { trackingStats } from '../tracking';
+import { printfFixed, printfTrimmed } from '../util/printf';
 
 // ---- number formatting ----
-
-/** printf("%.<digits>f", x) with glibc's exact round-half-even on the binary value. */
-export function printfFixed(x: number, digits: number): string {
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan';
-  const neg = x < 0 || Object.is(x, -0);
-  const a = Math.abs(x);
-  // a = mant * 2^exp exactly.
-  const buf = new DataView(new ArrayBuffer(8));
-  buf.setFloat64(0, a);
-  const hi = buf.getUint32(0);
-  const lo = buf.getUint32(4);
-  const bexp = (hi >>> 20) & 0x7ff;
-  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  let exp: number;
-  if (bexp === 0) exp = -1074;
-  else {
-    mant |= 1n << 52n;
-    exp = bexp - 1075;
-  }
-  const scale = 10n ** BigInt(digits);
-  let q: bigint;
-  if (exp >= 0) {
-    q = (mant << BigInt(exp)) * scale;
-  } else {
-    const num = mant * scale;
-    const den = 1n << BigInt(-exp);
-    q = num / den;
-    const r2 = (num % den) * 2n;
-    if (r2 > den || (r2 === den && (q & 1n) === 1n)) q += 1n;
-  }
-  let s = q.toString();
-  if (digits > 0) {
-    s = s.padStart(digits + 1, '0');
-    s = `${s.slice(0, -digits)}.${s.slice(-digits)}`;
-  }
-  return neg ? '-' + s : s;
-}
 
 /** bytesToHuman: B, then K/M/G/T/P with two decimals; `exact` is the decimal text of n when it may exceed 2^53. */
 export function bytesToHuman(n: number, exact: string = String(n)): string {
@@ -525,14 +490,9 @@ function cpuSection(): Fields {
   ];
 }
 
-/** Commands then their subcommands, as Redis walks its command dicts. */
-function* commandsWithStats(server: Server): IterableIterator<CommandSpec> {
-  yield* server.table.all();
-}
-
 function commandstatsSection(server: Server): Fields {
   const out: Fields = [];
-  for (const cmd of commandsWithStats(server)) {
+  for (const cmd of server.table.all()) {
     if (cmd.calls === 0 && cmd.failedCalls === 0 && cmd.rejectedCalls === 0) continue;
     // usec_per_call is computed in single precision ((float)usec/calls).
     const perCall = cmd.calls === 0 ? 0 : Math.fround(Math.fround(cmd.usec) / cmd.calls);
@@ -550,21 +510,14 @@ function errorstatsSection(server: Server): Fields {
   return codes.map(([k, v]) => [`errorstat_${k}`, `count=${v}`]);
 }
 
-/** The percentiles as Redis prints their names: "%f" without trailing zeros (50, 99, 99.9). */
-function percentileName(p: number): string {
-  let s = printfFixed(p, 6);
-  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
-  return s;
-}
-
 function latencystatsSection(server: Server): Fields {
   const st = infoState(server);
   const percentiles = server.config.get('latency-tracking-info-percentiles') as number[];
   const out: Fields = [];
-  for (const cmd of commandsWithStats(server)) {
+  for (const cmd of server.table.all()) {
     const h = st.histograms.get(cmd);
     if (h === undefined) continue;
-    const parts = percentiles.map((p) => `p${percentileName(p)}=${printfFixed(h.valueAtPercentile(p) / 1000, 3)}`);
+    const parts = percentiles.map((p) => `p${printfTrimmed(p)}=${printfFixed(h.valueAtPercentile(p) / 1000, 3)}`);
     out.push([`latency_percentiles_usec_${cmd.fullName}`, parts.join(',')]);
   }
   return out;

@@ -1,12 +1,18 @@
 /**
- * Server commands: COMMAND (introspection of the command table), CONFIG (the config table), INFO, TIME,
- * DEBUG (the parts test suites rely on), SHUTDOWN, MEMORY USAGE. Persistence commands (SAVE, LASTSAVE,
- * BGSAVE) live in persistence.ts beside the code they drive.
+ * Server commands: COMMAND (introspection of the command table), CONFIG (the config table in config.ts),
+ * INFO (built in info.ts), TIME, SHUTDOWN, DEBUG and MEMORY. Persistence commands (SAVE, LASTSAVE, BGSAVE)
+ * live in persistence.ts beside the code they drive.
+ *
+ * COMMAND GETKEYS follows db.c: key specs when their flags are reliable, else the command's getkeys_proc
+ * (SORT's STORE, the numkeys commands when the count does not fit, SET with GET...), with Redis's quirks
+ * kept (atoi() of numkeys in the fallback, the last STORE wins). DEBUG implements the subcommands that have
+ * a meaning in Cinnabar and answers like Redis for each; DEBUG OBJECT's serializedlength is the size of the
+ * value's real RDB serialization. MEMORY answers as a Redis built without jemalloc would.
  */
 
 import { CF, type Client } from '../client';
 import { CachedClock } from '../clock';
-import type { CommandSpec, CommandDef } from './table';
+import type { CommandSpec, CommandDef, CommandTable } from './table';
 import { loadCommandMeta, mapGet, MetaNode, setMembers, writeMeta } from './meta';
 import { ERR } from '../resp/errors';
 import { globMatch } from '../util/glob';
@@ -14,7 +20,8 @@ import { is } from './util';
 import { STR_UNSHARED, type KeyEntry } from '../keyspace/db';
 import { createDumpPayload, type RdbValue } from '../persistence/rdb-format';
 import { parseI64, strtod } from '../util/numbers';
-import { changeReplicationId, infoString, memoryOverhead, printfFixed } from './info';
+import { changeReplicationId, infoString, memoryOverhead } from './info';
+import { printfFixed } from '../util/printf';
 
 // ---- COMMAND ----
 
@@ -116,7 +123,7 @@ function commandHelp(c: Client): void {
 // ---- COMMAND GETKEYS / GETKEYSANDFLAGS (db.c: getKeysFromCommandWithSpecs and the getkeys_procs) ----
 
 /** One key argument found: its position in the command's argv and its key-spec flags (RO, access...). */
-interface KeyRef {
+export interface KeyRef {
   pos: number;
   flags: readonly string[];
 }
@@ -379,27 +386,30 @@ export function commandKeys(cmd: CommandSpec, argv: string[]): KeyRef[] {
   return proc === undefined ? [] : proc(argv);
 }
 
+/**
+ * COMMAND GETKEYS's answer for a full command line: the key references, or the error text Redis gives
+ * (unknown command, no key arguments, wrong arity, no keys found). Exported for the tests, which run it
+ * over a table of every Redis command.
+ */
+export function getKeysOf(table: CommandTable, args: readonly string[]): KeyRef[] | string {
+  let cmd = table.get(args[0]);
+  if (cmd !== undefined && cmd.subcommands !== null && args.length >= 2) cmd = cmd.subcommands.get(args[1].toLowerCase());
+  if (cmd === undefined) return 'ERR Invalid command specified';
+  if (GETKEYS_PROCS[cmd.fullName] === undefined && !flaggedKeySpecs(cmd).some((s) => !s.flags.includes('not_key'))) {
+    return 'ERR The command has no key arguments';
+  }
+  if (!cmd.arityOk(args.length)) return 'ERR Invalid number of arguments specified for command';
+  const keys = commandKeys(cmd, args as string[]);
+  if (keys.length === 0 && !setMembers(cmd.info[2]).includes('no_mandatory_keys')) return 'ERR Invalid arguments specified for command';
+  return keys;
+}
+
 function commandGetKeys(c: Client, argv: string[]): void {
   const withFlags = argv[1].length === 15; // "getkeysandflags"
   const args = argv.slice(2);
-  let cmd = c.server.table.get(args[0]);
-  if (cmd !== undefined && cmd.subcommands !== null && args.length >= 2) cmd = cmd.subcommands.get(args[1].toLowerCase());
-  if (cmd === undefined) {
-    c.replyError('ERR Invalid command specified');
-    return;
-  }
-  if (GETKEYS_PROCS[cmd.fullName] === undefined && !flaggedKeySpecs(cmd).some((s) => !s.flags.includes('not_key'))) {
-    c.replyError('ERR The command has no key arguments');
-    return;
-  }
-  if (!cmd.arityOk(args.length)) {
-    c.replyError('ERR Invalid number of arguments specified for command');
-    return;
-  }
-  const keys = commandKeys(cmd, args);
-  if (keys.length === 0) {
-    if (setMembers(cmd.info[2]).includes('no_mandatory_keys')) c.reply.arrayLen(0);
-    else c.replyError('ERR Invalid arguments specified for command');
+  const keys = getKeysOf(c.server.table, args);
+  if (typeof keys === 'string') {
+    c.replyError(keys);
     return;
   }
   const w = c.reply;
@@ -721,7 +731,7 @@ function debugProtocol(c: Client, type: string): void {
   }
 }
 
-/** The value as RDB serializes it (the quicklist cut as RPUSH fills it), or null for a non-RDB type. */
+/** The value as the RDB format sees it. */
 function rdbValueOf(e: KeyEntry): RdbValue {
   const v = e.value;
   return typeof v === 'string' ? { type: 'string', value: v } : v.toRdb();
@@ -832,7 +842,7 @@ function memoryStats(c: Client): void {
     w.double(Math.fround(v));
   };
   const ratio = (a: number, b: number) => Math.fround(a) / Math.fround(b === 0 ? 1 : b);
-  w.mapLen(26 + m.dbs.length);
+  w.mapLen(27 + m.dbs.length);
   int('peak.allocated', m.peak);
   int('total.allocated', m.used);
   int('startup.allocated', m.startup);
