@@ -393,7 +393,14 @@ export class Config {
     return this.get(name) as string;
   }
 
+  /**
+   * Bumped on every change: per-command hooks cache the parameters they read and refresh them only when it
+   * moved, instead of looking them up on every call.
+   */
+  version = 0;
+
   private store(s: ConfigSpec, v: ConfigValue): void {
+    this.version++;
     if (s.type === 'special' && s.merge !== undefined && this.values.has(s.name)) v = s.merge(this.values.get(s.name)!, v);
     if ((s.type === 'int' || s.type === 'memory') && typeof v === 'bigint') {
       let exact = v as bigint;
@@ -515,6 +522,7 @@ export class Config {
       if (err !== null) {
         for (const [n, v] of old) this.values.set(n, v);
         for (const [n, x] of oldExact) this.exact.set(n, x);
+        this.version++;
         return `ERR CONFIG SET failed (possibly related to argument '${used[i]}') - ${err}`;
       }
     }

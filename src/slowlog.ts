@@ -72,15 +72,21 @@ export function slowlogState(server: Server): SlowlogState {
 export function installSlowlog(server: Server): void {
   const st = slowlogState(server);
   const config = server.config;
+  let seen = -1;
+  let threshold = 0;
+  let slower = 0;
   server.callHooks.push((c, cmd, argv, usec) => {
     if ((c.flags & CF.blocked) !== 0) return;
-    const threshold = config.num('latency-monitor-threshold');
+    if (seen !== config.version) {
+      seen = config.version;
+      threshold = config.num('latency-monitor-threshold');
+      slower = config.num('slowlog-log-slower-than');
+    }
     if (threshold > 0) {
       const ms = Math.floor(usec / 1000);
       if (ms >= threshold) latencyAddSample(st, (cmd.flags & F.fast) !== 0 ? 'fast-command' : 'command', ms, server.clock.now());
     }
     if ((cmd.flags & F.skipSlowlog) !== 0) return;
-    const slower = config.num('slowlog-log-slower-than');
     if (slower < 0 || usec < slower) return;
     slowlogPush(st, c, loggedArgv(c, cmd, argv), usec, config.num('slowlog-max-len'));
   });

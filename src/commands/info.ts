@@ -121,8 +121,14 @@ function infoState(server: Server): InfoState {
 export function installInfoStats(server: Server): void {
   const st = infoState(server);
   const config = server.config;
+  let seen = -1;
+  let tracking = true;
   server.callHooks.push((c, cmd, _argv, usec) => {
-    if ((c.flags & CF_BLOCKED) !== 0 || !config.bool('latency-tracking')) return;
+    if (seen !== config.version) {
+      seen = config.version;
+      tracking = config.bool('latency-tracking');
+    }
+    if ((c.flags & CF_BLOCKED) !== 0 || !tracking) return;
     let h = st.histograms.get(cmd);
     if (h === undefined) {
       h = new LatencyHistogram();
