@@ -191,6 +191,8 @@ async function memory(servers: [ServerProc, ServerProc]): Promise<void> {
     try {
       for (const s of fresh) {
         load(s);
+        // Both servers get the chance to hand freed pages back first (jemalloc purge / a full V8 GC).
+        cli(s.port, 'memory', 'purge');
         await new Promise((r) => setTimeout(r, 1000));
         row.push(rss(s.proc.pid!));
       }

@@ -10,6 +10,8 @@
  * value's real RDB serialization. MEMORY answers as a Redis built without jemalloc would.
  */
 
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { CF, type Client } from '../client';
 import { CachedClock } from '../clock';
 import type { CommandSpec, CommandDef, CommandTable } from './table';
@@ -919,6 +921,20 @@ function memoryDoctor(c: Client): void {
   c.reply.verbatim(report);
 }
 
+/**
+ * MEMORY PURGE: Redis asks jemalloc to return dirty pages to the OS; the counterpart here is a full V8
+ * garbage collection, after which V8 releases the pages it no longer needs.
+ */
+let fullGc: (() => void) | null = null;
+function memoryPurge(c: Client): void {
+  if (fullGc === null) {
+    v8.setFlagsFromString('--expose-gc');
+    fullGc = vm.runInNewContext('gc') as () => void;
+  }
+  fullGc();
+  c.reply.ok();
+}
+
 export const serverCommands: CommandDef[] = [
   {
     name: 'command',
@@ -953,7 +969,7 @@ export const serverCommands: CommandDef[] = [
       { name: 'doctor', handler: memoryDoctor },
       // Not jemalloc: Redis built with another allocator answers these two the same way.
       { name: 'malloc-stats', handler: (c) => c.reply.bulk('Stats not supported for the current allocator') },
-      { name: 'purge', handler: (c) => c.reply.ok() },
+      { name: 'purge', handler: memoryPurge },
       { name: 'stats', handler: memoryStats },
       { name: 'usage', handler: memoryUsage },
       { name: 'help' },
