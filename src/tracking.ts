@@ -23,7 +23,7 @@
 
 import { CF, Client } from './client';
 import type { Server } from './server';
-import { CommandSpec, F, keyPositions } from './commands/table';
+import { CommandSpec, F, commandKeys } from './commands/table';
 import { ERR } from './resp/errors';
 import { is } from './commands/util';
 import { parseI64 } from './util/numbers';
@@ -88,9 +88,9 @@ export class Tracking {
   private rememberKeys(c: Client, st: ClientTracking, cmd: CommandSpec, argv: string[]): void {
     if ((st.optin && !st.caching) || (st.optout && st.caching)) return;
     if ((cmd.flags & F.pubsub) !== 0) return;
-    const positions = keyPositions(cmd, argv);
-    for (let i = 0; i < positions.length; i++) {
-      const key = argv[positions[i]];
+    const keys = commandKeys(cmd, argv);
+    for (let i = 0; i < keys.length; i++) {
+      const key = argv[keys[i].pos];
       let ids = this.table.get(key);
       if (ids === undefined) this.table.set(key, (ids = new Set()));
       if (!ids.has(c.id)) {

@@ -10,71 +10,20 @@
  * disconnection while blocked, and CLIENT UNBLOCK.
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RawConnection, RedisProcess, encodeCommand, hasRedis, startCinnabar, startRedis } from './helpers';
+import { ClientSession, RawConnection, RedisProcess, encodeCommand, hasRedis, readEvents, recordPublished, transcriptOf, useServers } from './helpers';
 import type { CinnabarServer } from '../src/index';
 
 type Scenario = (s: Session) => Promise<void>;
 
 /** The connections of one scenario run on one server, and the transcript of what they received. */
-class Session {
-  readonly transcript: string[] = [];
-  private readonly conns: RawConnection[] = [];
-  ctl!: RawConnection;
-
-  constructor(readonly port: number) {}
-
-  async open(): Promise<RawConnection> {
-    const c = await RawConnection.connect(this.port);
-    this.conns.push(c);
-    return c;
-  }
-
-  async start(): Promise<void> {
-    this.ctl = await this.open();
-    await this.ctl.call('flushall');
-  }
-
-  /** Send a command without waiting for its reply (it may block). */
-  send(c: RawConnection, ...args: string[]): void {
-    c.write(encodeCommand(args));
-  }
-
-  /** Read the next reply of c into the transcript and return it. */
-  async read(c: RawConnection, label = ''): Promise<string> {
-    const r = await c.read();
-    this.transcript.push(label + r);
-    return r;
-  }
-
-  /** Send a command, record and return its reply. */
-  async call(c: RawConnection, ...args: string[]): Promise<string> {
-    this.send(c, ...args);
-    return this.read(c, args[0] + ': ');
-  }
-
-  /** Wait until the server reports n blocked clients. */
-  async waitBlocked(n: number): Promise<void> {
-    const deadline = Date.now() + 3000;
-    for (;;) {
-      const info = await this.ctl.call('info', 'clients');
-      const m = /blocked_clients:(\d+)/.exec(info);
-      if (m !== null && Number(m[1]) === n) return;
-      if (Date.now() > deadline) throw new Error(`expected ${n} blocked clients, INFO says ${m?.[1]}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-
+class Session extends ClientSession {
   /** The INFO clients fields that must match Redis. */
   async recordBlockedInfo(): Promise<void> {
     const info = await this.ctl.call('info', 'clients');
     const lines = info.split('\r\n').filter((l) => l.startsWith('blocked_clients:') || l.startsWith('clients_in_timeout_table:'));
     this.transcript.push(lines.join(','));
-  }
-
-  close(): void {
-    for (const c of this.conns) c.close();
   }
 }
 
@@ -396,13 +345,9 @@ const SCENARIOS: Record<string, Scenario> = {
 describe('blocking list commands', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let cinnabar: CinnabarServer;
   let redis: RedisProcess;
-  before(async () => {
-    cinnabar = await startCinnabar();
-    redis = await startRedis();
-  });
-  after(async () => {
-    await cinnabar?.close();
-    await redis?.stop();
+  useServers((c, r) => {
+    cinnabar = c;
+    redis = r;
   });
 
   for (const [name, scenario] of Object.entries(SCENARIOS)) {
@@ -421,16 +366,7 @@ describe('blocking list commands', { skip: !hasRedis && 'redis-server not instal
         (await RawConnection.connect(redis.port)).close();
         if (missing) return t.skip(`Cinnabar lacks ${needs.join('/')}`);
       }
-      const runOn = async (port: number): Promise<string[]> => {
-        const s = new Session(port);
-        try {
-          await s.start();
-          await scenario(s);
-          return s.transcript;
-        } finally {
-          s.close();
-        }
-      };
+      const runOn = (port: number): Promise<string[]> => transcriptOf(new Session(port), scenario);
       // Client ids depend on how many connections each server has seen: mask them in HELLO replies.
       const maskIds = (t: string[]) => t.map((x) => x.replace(/(\$2\r\nid\r\n:)\d+/g, '$1<id>'));
       const ours = maskIds(await runOn(cinnabar.address().port));
@@ -463,31 +399,16 @@ describe('blocking list commands', { skip: !hasRedis && 'redis-server not instal
       await ours.ctl.call('config', 'set', 'notify-keyspace-events', 'KEA');
       await theirs.ctl.call('config', 'set', 'notify-keyspace-events', 'KEA');
       // Cinnabar: what it publishes; Redis: what a PSUBSCRIBEd client receives.
-      const pubsub = cinnabar.server.pubsub;
-      const original = pubsub.publish;
-      const published: string[] = [];
-      pubsub.publish = function (channel: string, message: string): number {
-        published.push(`${channel} ${message}`);
-        return original.call(this, channel, message);
-      };
+      const stopRecording = recordPublished(cinnabar);
       let got: string[];
       try {
-        got = await run(ours, async () => published);
+        got = await run(ours, async () => stopRecording());
       } finally {
-        pubsub.publish = original;
+        stopRecording();
       }
       const sub = await theirs.open();
       await sub.call('psubscribe', '__key*__:*');
-      const expected = await run(theirs, async () => {
-        sub.write(encodeCommand(['ping']));
-        const out: string[] = [];
-        for (;;) {
-          const r = await sub.read();
-          if (r.includes('pong')) return out;
-          const parts = r.split('\r\n');
-          out.push(`${parts[6]} ${parts[8]}`);
-        }
-      });
+      const expected = await run(theirs, () => readEvents(sub));
       assert.deepEqual(got, expected);
     } finally {
       await ours.ctl.call('config', 'set', 'notify-keyspace-events', '');

@@ -9,10 +9,12 @@
  *                  HRANDFIELD ... WITHVALUES in RESP2)
  *   `@enc key`     OBJECT ENCODING of key, read from DEBUG OBJECT on both servers
  *   `@scan cmd key [options]`  a complete HSCAN/SSCAN iteration (cursor 0 to 0), elements as a set
- * Everything else is compared byte for byte.
+ * Everything else is compared byte for byte. The fuzzers share their seed choice and failure message here,
+ * and the suites their keyspace-notification comparison (keyEvents).
  */
 
-import type { Differential, RawConnection } from './helpers';
+import { NOTIFY } from '../src/notify';
+import { Differential, RawConnection, drainEvents, recordNotify, script } from './helpers';
 
 export interface RespNode {
   /** The type byte and header line, e.g. "*3", "$5", "%2", ":1". */
@@ -119,4 +121,40 @@ export async function runScript(d: Differential, commands: string[][]): Promise<
     if (x !== y) return `${JSON.stringify(line)}\n  cinnabar: ${JSON.stringify(x)}\n  redis:    ${JSON.stringify(y)}`;
   }
   return null;
+}
+
+/** The seed of a fuzz run: FUZZ_SEED when set (to replay a failure), otherwise a random one. */
+export function fuzzSeed(): number {
+  return Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 1e9));
+}
+
+/** The message of a fuzz mismatch: the seed to replay, the command and both replies, the last commands run. */
+export function fuzzFailure(seed: number, proto: string, i: number, cmd: string[], log: string[], x: string, y: string): string {
+  return `seed ${seed} (FUZZ_SEED=${seed}), RESP${proto}, command #${i}: ${JSON.stringify(cmd)}\n  cinnabar: ${JSON.stringify(x)}\n  redis:    ${JSON.stringify(y)}\n  last commands:\n    ${log.slice(-15).join('\n    ')}`;
+}
+
+/**
+ * Run a script on both servers and return the keyspace events each produced, as `<event> <key>`: Cinnabar's
+ * from its Server.notify calls of the generic/hash/set/string classes (whether or not its SUBSCRIBE exists),
+ * Redis's from a connection PSUBSCRIBEd to db 0's keyevent channels (notify-keyspace-events KEA).
+ */
+export async function keyEvents(d: Differential, text: string): Promise<[string[], string[]]> {
+  await d.both('hello', '2');
+  await d.both('flushall');
+  await d.b.call('config', 'set', 'notify-keyspace-events', 'KEA');
+  const sub = await RawConnection.connect(d.redis.port);
+  await sub.call('psubscribe', '__keyevent@0__:*');
+  const stopRecording = recordNotify(d.cinnabar);
+  try {
+    for (const cmd of script(text)) await d.both(...cmd);
+    const classes = NOTIFY.generic | NOTIFY.hash | NOTIFY.set | NOTIFY.string;
+    const events = stopRecording()
+      .filter((n) => (n.type & classes) !== 0)
+      .map((n) => `${n.event} ${n.key}`);
+    const expected = (await drainEvents(sub, 300)).map(([channel, message]) => `${channel.replace('__keyevent@0__:', '')} ${message}`);
+    return [events, expected];
+  } finally {
+    stopRecording();
+    sub.close();
+  }
 }

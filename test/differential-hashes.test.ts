@@ -6,14 +6,10 @@
  * structurally, and keyspace notifications are compared event by event.
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Differential, hasRedis, RawConnection, script } from './helpers';
-import { parseReply, runScript } from './collection-helpers';
-import { NOTIFY } from '../src/notify';
+import { Differential, hasRedis, script, scriptCases, useDifferential } from './helpers';
+import { keyEvents, parseReply, runScript } from './collection-helpers';
 import { HashValue } from '../src/types/hash';
 
 const F64 = 'f'.repeat(64);
@@ -360,26 +356,16 @@ function bigScript(): string {
 
 describe('differential: hashes', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  let dir: string;
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cinnabar-hash-'));
-    d = await Differential.start({ config: { dir } });
-  });
-  after(async () => {
-    await d?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  useDifferential((x) => (d = x), { tmpPrefix: 'cinnabar-hash-' });
   const all = { ...SCRIPTS, 'big hashes': bigScript() };
   for (const proto of ['2', '3']) {
-    for (const [name, text] of Object.entries(all)) {
-      it(`${name} (RESP${proto})`, async () => {
-        await d.both('flushall');
-        await d.both('config', 'set', 'hash-max-listpack-entries', '128');
-        await d.both('config', 'set', 'hash-max-listpack-value', '64');
-        await d.both('hello', proto);
-        assert.equal(await runScript(d, script(text)), null);
-      });
-    }
+    scriptCases(() => d, all, proto, {
+      setup: [
+        ['config', 'set', 'hash-max-listpack-entries', '128'],
+        ['config', 'set', 'hash-max-listpack-value', '64'],
+      ],
+      run: runScript,
+    });
   }
 
   it('DEBUG RELOAD keeps order and re-derives the encoding like Redis', async () => {
@@ -448,53 +434,24 @@ describe('differential: hashes', { skip: !hasRedis && 'redis-server not installe
   });
 
   it('keyspace notifications match', async () => {
-    await d.both('hello', '2');
-    await d.both('flushall');
-    await d.b.call('config', 'set', 'notify-keyspace-events', 'KEA');
-    const sub = await RawConnection.connect(d.redis.port);
-    await sub.call('psubscribe', '__keyevent@0__:*');
-    const events: string[] = [];
-    const server = d.cinnabar.server;
-    const origNotify = server.notify.bind(server);
-    const classes = NOTIFY.generic | NOTIFY.hash | NOTIFY.set | NOTIFY.string;
-    server.notify = (type: number, event: string, key: string, dbid: number) => {
-      if ((type & classes) !== 0) events.push(`${event} ${key}`);
-      origNotify(type, event, key, dbid);
-    };
-    try {
-      const text = `
-        hset h a 1 b 2
-        hset h a 1
-        hmset h c 3
-        hsetnx h a 1
-        hsetnx h d 4
-        hincrby h n 1
-        hincrbyfloat h x 1.5
-        hincrby h a x
-        hdel h nosuch
-        hdel h a b
-        hdel h c d n x
-        hdel h a
-        hincrbyfloat h2 f 1
-        del h2
-      `;
-      for (const cmd of script(text)) await d.both(...cmd);
-      const expected: string[] = [];
-      for (;;) {
-        let raw: string;
-        try {
-          raw = await sub.read(300);
-        } catch {
-          break;
-        }
-        const m = parseReply(raw);
-        expected.push(`${m.children[2].body.slice(0, -2).replace('__keyevent@0__:', '')} ${m.children[3].body.slice(0, -2)}`);
-      }
-      assert.deepEqual(events, expected);
-    } finally {
-      server.notify = origNotify;
-      sub.close();
-    }
+    const text = `
+      hset h a 1 b 2
+      hset h a 1
+      hmset h c 3
+      hsetnx h a 1
+      hsetnx h d 4
+      hincrby h n 1
+      hincrbyfloat h x 1.5
+      hincrby h a x
+      hdel h nosuch
+      hdel h a b
+      hdel h c d n x
+      hdel h a
+      hincrbyfloat h2 f 1
+      del h2
+    `;
+    const [events, expected] = await keyEvents(d, text);
+    assert.deepEqual(events, expected);
   });
 });
 

@@ -10,9 +10,9 @@
  * clients blocked in BLPOP are checked on Cinnabar directly.
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, hasRedis, script, RawConnection } from './helpers';
+import { Differential, hasRedis, script, RawConnection, drainEvents, recordNotify, scriptCases, useDifferential } from './helpers';
 import { decode, hasCommand, scanAll } from './keys-support';
 import { CF } from '../src/client';
 
@@ -397,27 +397,10 @@ const WITH_LISTS: Record<string, string> = {
 
 describe('differential: keys', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
   for (const proto of ['2', '3']) {
-    for (const [name, text] of Object.entries(SCRIPTS)) {
-      it(`${name} (RESP${proto})`, async () => {
-        await d.both('flushall');
-        await d.both('hello', proto);
-        assert.equal(await d.run(script(text)), null);
-      });
-    }
-    for (const [name, text] of Object.entries(WITH_LISTS)) {
-      it(`${name} (RESP${proto})`, { skip: !hasLists && 'list commands not registered' }, async () => {
-        await d.both('flushall');
-        await d.both('hello', proto);
-        assert.equal(await d.run(script(text)), null);
-      });
-    }
+    scriptCases(() => d, SCRIPTS, proto);
+    scriptCases(() => d, WITH_LISTS, proto, { skip: !hasLists && 'list commands not registered' });
   }
 
   it('KEYS and SCAN return the same sets of keys', async () => {
@@ -466,13 +449,7 @@ describe('differential: keys', { skip: !hasRedis && 'redis-server not installed'
     await d.both('hello', '2');
     await d.both('config', 'set', 'notify-keyspace-events', 'KEAnm');
     // Cinnabar: record Server.notify calls (SUBSCRIBE may belong to another group); Redis: a subscriber.
-    const events: string[] = [];
-    const server = d.cinnabar.server;
-    const original = server.notify.bind(server);
-    server.notify = (type: number, event: string, key: string, dbid: number) => {
-      if ((server.notifyFlags & type) !== 0) events.push(`${dbid}:${event}:${key}`);
-      original(type, event, key, dbid);
-    };
+    const stopRecording = recordNotify(d.cinnabar);
     const sub = await RawConnection.connect(d.redis.port);
     await sub.call('psubscribe', '__keyevent@*__:*');
     const cmds = script(`
@@ -531,18 +508,13 @@ describe('differential: keys', { skip: !hasRedis && 'redis-server not installed'
     `);
     for (const c of cmds) await d.both(...c);
     await d.both('ping');
-    server.notify = original;
+    const events = stopRecording()
+      .filter((n) => n.enabled)
+      .map((n) => `${n.dbid}:${n.event}:${n.key}`);
     const theirs: string[] = [];
-    for (;;) {
-      let raw: string;
-      try {
-        raw = await sub.read(200);
-      } catch {
-        break;
-      }
-      const m = decode(raw) as string[];
-      const ev = /^__keyevent@(\d+)__:(.*)$/.exec(m[2])!;
-      theirs.push(`${ev[1]}:${ev[2]}:${m[3]}`);
+    for (const [channel, message] of await drainEvents(sub, 200)) {
+      const ev = /^__keyevent@(\d+)__:(.*)$/.exec(channel)!;
+      theirs.push(`${ev[1]}:${ev[2]}:${message}`);
     }
     sub.close();
     await d.both('config', 'set', 'notify-keyspace-events', '');

@@ -6,12 +6,12 @@
  * commands they need, keyspace notifications and OBJECT ENCODING.
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Differential, RawConnection, hasRedis, script, startCinnabar } from './helpers';
+import { Differential, RawConnection, hasRedis, readEvents, recordPublished, script, scriptCases, startCinnabar, useDifferential } from './helpers';
 
 const SCRIPTS: Record<string, string> = {
   'push and llen': `
@@ -435,20 +435,9 @@ async function hasCommands(conn: RawConnection, ...names: string[]): Promise<boo
 
 describe('differential: lists', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
   for (const proto of ['2', '3']) {
-    for (const [name, text] of Object.entries(SCRIPTS)) {
-      it(`${name} (RESP${proto})`, async () => {
-        await d.both('flushall');
-        await d.both('hello', proto);
-        assert.equal(await d.run(script(text)), null);
-      });
-    }
+    scriptCases(() => d, SCRIPTS, proto);
     it(`long lists (RESP${proto})`, async () => {
       await d.both('flushall');
       await d.both('hello', proto);
@@ -525,7 +514,7 @@ describe('differential: lists', { skip: !hasRedis && 'redis-server not installed
     await d.both('hello', '2');
     await d.both('config', 'set', 'notify-keyspace-events', 'KEA');
     const [, sub] = await d.connectPair();
-    const stopRecording = recordPublished(d);
+    const stopRecording = recordPublished(d.cinnabar);
     try {
       await sub.call('psubscribe', '__key*__:*');
       const cmds = script(`
@@ -568,34 +557,3 @@ describe('differential: lists', { skip: !hasRedis && 'redis-server not installed
     }
   });
 });
-
-/**
- * Record what Cinnabar publishes (channel and message of every keyspace event), whether or not its
- * PSUBSCRIBE exists yet. Returns a function that stops recording and returns the events.
- */
-function recordPublished(d: Differential): () => string[] {
-  const pubsub = d.cinnabar.server.pubsub;
-  const original = pubsub.publish;
-  const events: string[] = [];
-  pubsub.publish = function (channel: string, message: string): number {
-    events.push(`${channel} ${message}`);
-    return original.call(this, channel, message);
-  };
-  return () => {
-    pubsub.publish = original;
-    return events;
-  };
-}
-
-/** The keyspace events a PSUBSCRIBEd redis-server connection received, up to a PING sentinel. */
-async function readEvents(sub: RawConnection): Promise<string[]> {
-  sub.write('*1\r\n$4\r\nping\r\n');
-  const out: string[] = [];
-  for (;;) {
-    const r = await sub.read();
-    if (r.includes('pong')) return out;
-    const parts = r.split('\r\n');
-    // *4 $8 pmessage $n pattern $n channel $n message
-    out.push(`${parts[6]} ${parts[8]}`);
-  }
-}

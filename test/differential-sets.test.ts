@@ -7,14 +7,10 @@
  * keyspace notifications are compared event by event.
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Differential, hasRedis, RawConnection, script } from './helpers';
-import { parseReply, runScript } from './collection-helpers';
-import { NOTIFY } from '../src/notify';
+import { Differential, hasRedis, script, scriptCases, useDifferential } from './helpers';
+import { keyEvents, parseReply, runScript } from './collection-helpers';
 import { SetValue } from '../src/types/set';
 
 const SCRIPTS: Record<string, string> = {
@@ -365,25 +361,10 @@ function bigScript(): string {
 
 describe('differential: sets', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  let dir: string;
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cinnabar-set-'));
-    d = await Differential.start({ config: { dir } });
-  });
-  after(async () => {
-    await d?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  useDifferential((x) => (d = x), { tmpPrefix: 'cinnabar-set-' });
   const all = { ...SCRIPTS, 'big sets': bigScript() };
   for (const proto of ['2', '3']) {
-    for (const [name, text] of Object.entries(all)) {
-      it(`${name} (RESP${proto})`, async () => {
-        await d.both('flushall');
-        await d.both('config', 'set', 'set-max-intset-entries', '512');
-        await d.both('hello', proto);
-        assert.equal(await runScript(d, script(text)), null);
-      });
-    }
+    scriptCases(() => d, all, proto, { setup: [['config', 'set', 'set-max-intset-entries', '512']], run: runScript });
   }
 
   it('DEBUG RELOAD keeps members and re-derives the encoding like Redis', async () => {
@@ -457,64 +438,35 @@ describe('differential: sets', { skip: !hasRedis && 'redis-server not installed'
   });
 
   it('keyspace notifications match', async () => {
-    await d.both('hello', '2');
-    await d.both('flushall');
-    await d.b.call('config', 'set', 'notify-keyspace-events', 'KEA');
-    const sub = await RawConnection.connect(d.redis.port);
-    await sub.call('psubscribe', '__keyevent@0__:*');
-    const events: string[] = [];
-    const server = d.cinnabar.server;
-    const origNotify = server.notify.bind(server);
-    const classes = NOTIFY.generic | NOTIFY.hash | NOTIFY.set | NOTIFY.string;
-    server.notify = (type: number, event: string, key: string, dbid: number) => {
-      if ((type & classes) !== 0) events.push(`${event} ${key}`);
-      origNotify(type, event, key, dbid);
-    };
-    try {
-      const text = `
-        sadd s 1 2 3
-        sadd s 1
-        srem s 9
-        srem s 1
-        smove s t 2
-        smove s t 9
-        smove s s 3
-        smove s t 3
-        sadd a 1 2
-        sadd b 2 3
-        sinterstore d a b
-        sinterstore d a nokey
-        sinterstore d a nokey
-        sunionstore d a b
-        sdiffstore d a b
-        sdiffstore d a a
-        sadd p 1 2 3 4 5
-        spop p 0
-        spop p 2
-        spop p 10
-        sadd q 1
-        spop q
-        sadd r 1 2 3 4 5 6 7 8 9 10
-        spop r 9
-        del r t
-      `;
-      for (const cmd of script(text)) await d.both(...cmd);
-      const expected: string[] = [];
-      for (;;) {
-        let raw: string;
-        try {
-          raw = await sub.read(300);
-        } catch {
-          break;
-        }
-        const m = parseReply(raw);
-        expected.push(`${m.children[2].body.slice(0, -2).replace('__keyevent@0__:', '')} ${m.children[3].body.slice(0, -2)}`);
-      }
-      assert.deepEqual(events, expected);
-    } finally {
-      server.notify = origNotify;
-      sub.close();
-    }
+    const text = `
+      sadd s 1 2 3
+      sadd s 1
+      srem s 9
+      srem s 1
+      smove s t 2
+      smove s t 9
+      smove s s 3
+      smove s t 3
+      sadd a 1 2
+      sadd b 2 3
+      sinterstore d a b
+      sinterstore d a nokey
+      sinterstore d a nokey
+      sunionstore d a b
+      sdiffstore d a b
+      sdiffstore d a a
+      sadd p 1 2 3 4 5
+      spop p 0
+      spop p 2
+      spop p 10
+      sadd q 1
+      spop q
+      sadd r 1 2 3 4 5 6 7 8 9 10
+      spop r 9
+      del r t
+    `;
+    const [events, expected] = await keyEvents(d, text);
+    assert.deepEqual(events, expected);
   });
 });
 

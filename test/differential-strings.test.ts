@@ -6,9 +6,9 @@
  * type use lists and are skipped while the list commands are not registered.
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, hasRedis, script } from './helpers';
+import { Differential, hasRedis, script, scriptCases, useDifferential } from './helpers';
 import { hasCommand } from './keys-support';
 
 const SCRIPTS: Record<string, string> = {
@@ -414,27 +414,10 @@ const WRONG_TYPE: Record<string, string> = {
 
 describe('differential: strings', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
   for (const proto of ['2', '3']) {
-    for (const [name, text] of Object.entries(SCRIPTS)) {
-      it(`${name} (RESP${proto})`, async () => {
-        await d.both('flushall');
-        await d.both('hello', proto);
-        assert.equal(await d.run(script(text)), null);
-      });
-    }
-    for (const [name, text] of Object.entries(WRONG_TYPE)) {
-      it(`${name} (RESP${proto})`, { skip: !hasCommand('rpush') && 'list commands not registered' }, async () => {
-        await d.both('flushall');
-        await d.both('hello', proto);
-        assert.equal(await d.run(script(text)), null);
-      });
-    }
+    scriptCases(() => d, SCRIPTS, proto);
+    scriptCases(() => d, WRONG_TYPE, proto, { skip: !hasCommand('rpush') && 'list commands not registered' });
     it(`LCS table limit and long strings (RESP${proto})`, async () => {
       await d.both('flushall');
       await d.both('hello', proto);

@@ -12,7 +12,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, RawConnection, RedisProcess, encodeCommand, hasRedis, script, startCinnabar, startRedis } from './helpers';
+import { ClientSession, Differential, RawConnection, useDifferential, RedisProcess, encodeCommand, hasRedis, script, startCinnabar, transcriptOf, useServers } from './helpers';
 import { parseReply } from './collection-helpers';
 import type { CinnabarServer } from '../src/index';
 
@@ -705,12 +705,7 @@ const SCRIPTS: Record<string, string> = {
 
 describe('differential: sorted sets', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
   for (const proto of ['2', '3']) {
     for (const [name, text] of Object.entries(SCRIPTS)) {
       it(`${name} (RESP${proto})`, async () => {
@@ -908,59 +903,7 @@ describe('sorted sets: random members and hashtable scans', () => {
 // Blocking pops with several clients
 // ---------------------------------------------------------------------------
 
-/** The connections of one scenario on one server, and the transcript of every reply they received. */
-class Session {
-  readonly transcript: string[] = [];
-  private readonly conns: RawConnection[] = [];
-  ctl!: RawConnection;
-
-  constructor(readonly port: number) {}
-
-  async open(proto = '2'): Promise<RawConnection> {
-    const c = await RawConnection.connect(this.port);
-    this.conns.push(c);
-    if (proto === '3') await c.call('hello', '3');
-    return c;
-  }
-
-  async start(): Promise<void> {
-    this.ctl = await this.open();
-    await this.ctl.call('flushall');
-  }
-
-  send(c: RawConnection, ...args: string[]): void {
-    c.write(encodeCommand(args));
-  }
-
-  async read(c: RawConnection, label: string): Promise<string> {
-    const r = await c.read();
-    this.transcript.push(label + r);
-    return r;
-  }
-
-  async call(c: RawConnection, ...args: string[]): Promise<string> {
-    this.send(c, ...args);
-    return this.read(c, args[0] + ': ');
-  }
-
-  /** Wait until the server reports n blocked clients. */
-  async waitBlocked(n: number): Promise<void> {
-    const deadline = Date.now() + 3000;
-    for (;;) {
-      const info = await this.ctl.call('info', 'clients');
-      const m = /blocked_clients:(\d+)/.exec(info);
-      if (m !== null && Number(m[1]) === n) return;
-      if (Date.now() > deadline) throw new Error(`expected ${n} blocked clients, INFO says ${m?.[1]}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-
-  close(): void {
-    for (const c of this.conns) c.close();
-  }
-}
-
-const BLOCKING: Record<string, (s: Session) => Promise<void>> = {
+const BLOCKING: Record<string, (s: ClientSession) => Promise<void>> = {
   async 'ZADD wakes BZPOPMIN on the key it creates'(s) {
     const a = await s.open();
     s.send(a, 'bzpopmin', 'k1', 'k2', '0');
@@ -1096,27 +1039,14 @@ const BLOCKING: Record<string, (s: Session) => Promise<void>> = {
 describe('blocking sorted-set pops', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let cinnabar: CinnabarServer;
   let redis: RedisProcess;
-  before(async () => {
-    cinnabar = await startCinnabar();
-    redis = await startRedis();
-  });
-  after(async () => {
-    await cinnabar?.close();
-    await redis?.stop();
+  useServers((c, r) => {
+    cinnabar = c;
+    redis = r;
   });
 
   for (const [name, scenario] of Object.entries(BLOCKING)) {
     it(name, async () => {
-      const runOn = async (port: number): Promise<string[]> => {
-        const s = new Session(port);
-        try {
-          await s.start();
-          await scenario(s);
-          return s.transcript;
-        } finally {
-          s.close();
-        }
-      };
+      const runOn = (port: number): Promise<string[]> => transcriptOf(new ClientSession(port), scenario);
       const ours = await runOn(cinnabar.address().port);
       const theirs = await runOn(redis.port);
       assert.deepEqual(ours, theirs);

@@ -7,10 +7,10 @@
  * Set FUZZ_SEED to replay a failure; the seed is printed in the assertion message.
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, hasRedis, rng } from './helpers';
-import { canonical, encodingOf, fullScan } from './collection-helpers';
+import { Differential, hasRedis, rng, useDifferential } from './helpers';
+import { canonical, encodingOf, fullScan, fuzzFailure, fuzzSeed } from './collection-helpers';
 
 const COMMANDS = 2500;
 const KEYS = ['h0', 'h1', 'h2', 'str'];
@@ -67,16 +67,11 @@ function generator(seed: number): () => string[] {
 
 describe('fuzz: hashes', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   for (const proto of ['2', '3']) {
     it(`random hash commands match Redis (RESP${proto})`, async () => {
-      const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 1e9));
+      const seed = fuzzSeed();
       const next = generator(seed + Number(proto));
       await d.both('flushall');
       await d.both('hello', proto);
@@ -86,8 +81,7 @@ describe('fuzz: hashes', { skip: !hasRedis && 'redis-server not installed' }, ()
       for (let i = 0; i < COMMANDS; i++) {
         const cmd = next();
         log.push(cmd.join(' '));
-        const fail = (x: string, y: string): string =>
-          `seed ${seed} (FUZZ_SEED=${seed}), RESP${proto}, command #${i}: ${JSON.stringify(cmd)}\n  cinnabar: ${JSON.stringify(x)}\n  redis:    ${JSON.stringify(y)}\n  last commands:\n    ${log.slice(-15).join('\n    ')}`;
+        const fail = (x: string, y: string): string => fuzzFailure(seed, proto, i, cmd, log, x, y);
         let [x, y] = await d.both(...cmd);
         const name = cmd[0];
         if (x !== y && (ORDERED.has(name) || name === 'hscan') && (await encodingOf(d.b, cmd[1])) === 'hashtable') {

@@ -9,10 +9,10 @@
  * Set FUZZ_SEED to replay a failure; the seed is printed in the assertion message.
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, hasRedis, rng } from './helpers';
-import { canonical, encodingOf, fullScan, parseReply } from './collection-helpers';
+import { Differential, hasRedis, rng, useDifferential } from './helpers';
+import { canonical, encodingOf, fullScan, fuzzFailure, fuzzSeed, parseReply } from './collection-helpers';
 
 const COMMANDS = 2500;
 const KEYS = ['s0', 's1', 's2', 's3'];
@@ -75,16 +75,11 @@ function generator(seed: number): () => string[] {
 
 describe('fuzz: sets', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   for (const proto of ['2', '3']) {
     it(`random set commands match Redis (RESP${proto})`, async () => {
-      const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 1e9));
+      const seed = fuzzSeed();
       const next = generator(seed + Number(proto));
       await d.both('flushall');
       await d.both('hello', proto);
@@ -94,8 +89,7 @@ describe('fuzz: sets', { skip: !hasRedis && 'redis-server not installed' }, () =
       for (let i = 0; i < COMMANDS; i++) {
         const cmd = next();
         log.push(cmd.join(' '));
-        const fail = (x: string, y: string): string =>
-          `seed ${seed} (FUZZ_SEED=${seed}), RESP${proto}, command #${i}: ${JSON.stringify(cmd)}\n  cinnabar: ${JSON.stringify(x)}\n  redis:    ${JSON.stringify(y)}\n  last commands:\n    ${log.slice(-15).join('\n    ')}`;
+        const fail = (x: string, y: string): string => fuzzFailure(seed, proto, i, cmd, log, x, y);
         const name = cmd[0];
         // The key's own encoding decides the order of SMEMBERS/SSCAN/SRANDMEMBER (read before SPOP deletes it).
         const ownEncoding = ['smembers', 'sscan', 'srandmember'].includes(name) ? await encodingOf(d.b, cmd[1]) : '';

@@ -6,10 +6,16 @@
  *   installed (`.ci/run` installs it).
  * - `RawConnection` speaks raw bytes: it sends commands and returns each reply as the exact bytes the server
  *   sent, framed by a small RESP2/RESP3 reply scanner, so tests can compare servers byte for byte.
- * - `Differential` sends the same commands to both servers and reports the first difference.
+ * - `Differential` sends the same commands to both servers and reports the first difference;
+ *   `useDifferential`/`useServers` register a suite's start/stop hooks, `scriptCases` its scripted cases.
+ * - Keyspace-notification recorders (`recordNotify`, `recordPublished`) and readers of a PSUBSCRIBEd
+ *   connection (`readEvents`, `drainEvents`), and `ClientSession` for multi-client blocking scenarios: one
+ *   copy each, shared by the type suites.
  */
 
 import net from 'node:net';
+import assert from 'node:assert/strict';
+import { before, after, it } from 'node:test';
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -312,4 +318,217 @@ export function script(text: string): string[][] {
     out.push(words);
   }
   return out;
+}
+
+/**
+ * Register a suite's before/after hooks: start a Differential and stop it afterwards. `set` receives the
+ * started pair, so the suite keeps a plain variable. With `tmpPrefix`, Cinnabar's `dir` is a fresh temporary
+ * directory (for DEBUG RELOAD and SAVE), removed after the suite.
+ */
+export function useDifferential(set: (d: Differential) => void, options: { tmpPrefix?: string } = {}): void {
+  let d: Differential | undefined;
+  let dir: string | undefined;
+  before(async () => {
+    if (options.tmpPrefix !== undefined) dir = fs.mkdtempSync(path.join(os.tmpdir(), options.tmpPrefix));
+    d = await Differential.start(dir === undefined ? {} : { config: { dir } });
+    set(d);
+  });
+  after(async () => {
+    await d?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/**
+ * One test per script and protocol, named `<name> (RESP<proto>)`: each starts from FLUSHALL, runs the
+ * `setup` commands and HELLO <proto>, then the script must produce the same replies on both servers
+ * (compared by `run`, byte for byte by default).
+ */
+export function scriptCases(
+  get: () => Differential,
+  scripts: Record<string, string>,
+  proto: string,
+  options: {
+    skip?: string | false;
+    setup?: string[][];
+    run?: (d: Differential, commands: string[][]) => Promise<string | null>;
+  } = {},
+): void {
+  for (const [name, text] of Object.entries(scripts)) {
+    it(`${name} (RESP${proto})`, { skip: options.skip }, async () => {
+      const d = get();
+      await d.both('flushall');
+      for (const cmd of options.setup ?? []) await d.both(...cmd);
+      await d.both('hello', proto);
+      const commands = script(text);
+      assert.equal(options.run ? await options.run(d, commands) : await d.run(commands), null);
+    });
+  }
+}
+
+/** A call of Cinnabar's Server.notify; `enabled` says whether notify-keyspace-events selected its class. */
+export interface NotifyCall {
+  type: number;
+  event: string;
+  key: string;
+  dbid: number;
+  enabled: boolean;
+}
+
+/**
+ * Record Cinnabar's Server.notify calls (whether or not a subscriber or SUBSCRIBE exists) until the returned
+ * function is called; it restores Server.notify and returns the calls.
+ */
+export function recordNotify(cinnabar: CinnabarServer): () => NotifyCall[] {
+  const server = cinnabar.server;
+  const original = server.notify;
+  const calls: NotifyCall[] = [];
+  server.notify = function (type: number, event: string, key: string, dbid: number): void {
+    calls.push({ type, event, key, dbid, enabled: (server.notifyFlags & type) !== 0 });
+    original.call(this, type, event, key, dbid);
+  };
+  return () => {
+    server.notify = original;
+    return calls;
+  };
+}
+
+/**
+ * Record what Cinnabar publishes (`<channel> <message>` of every keyspace event), whether or not its
+ * PSUBSCRIBE exists yet, until the returned function is called; it restores publish and returns the events.
+ */
+export function recordPublished(cinnabar: CinnabarServer): () => string[] {
+  const pubsub = cinnabar.server.pubsub;
+  const original = pubsub.publish;
+  const events: string[] = [];
+  pubsub.publish = function (channel: string, message: string): number {
+    events.push(`${channel} ${message}`);
+    return original.call(this, channel, message);
+  };
+  return () => {
+    pubsub.publish = original;
+    return events;
+  };
+}
+
+/** Channel and message of a `pmessage` push (*4: pmessage, pattern, channel, message), read by bulk lengths. */
+export function pmessageParts(raw: string): [string, string] {
+  const bulks: string[] = [];
+  let pos = raw.indexOf('\r\n') + 2;
+  while (bulks.length < 4) {
+    const nl = raw.indexOf('\r\n', pos);
+    const n = Number(raw.slice(pos + 1, nl));
+    bulks.push(raw.slice(nl + 2, nl + 2 + n));
+    pos = nl + 2 + n + 2;
+  }
+  return [bulks[2], bulks[3]];
+}
+
+/** The `<channel> <message>` of every event a PSUBSCRIBEd connection received, up to a PING sentinel. */
+export async function readEvents(sub: RawConnection): Promise<string[]> {
+  sub.write(encodeCommand(['ping']));
+  const out: string[] = [];
+  for (;;) {
+    const r = await sub.read();
+    if (r.includes('pong')) return out;
+    const [channel, message] = pmessageParts(r);
+    out.push(`${channel} ${message}`);
+  }
+}
+
+/** Channel and message of every event a PSUBSCRIBEd connection receives until it is quiet for `quietMs`. */
+export async function drainEvents(sub: RawConnection, quietMs: number): Promise<Array<[string, string]>> {
+  const out: Array<[string, string]> = [];
+  for (;;) {
+    let raw: string;
+    try {
+      raw = await sub.read(quietMs);
+    } catch {
+      return out;
+    }
+    out.push(pmessageParts(raw));
+  }
+}
+
+/** The connections of one multi-client (blocking) scenario on one server, and the transcript of their replies. */
+export class ClientSession {
+  readonly transcript: string[] = [];
+  private readonly conns: RawConnection[] = [];
+  ctl!: RawConnection;
+
+  constructor(readonly port: number) {}
+
+  /** A new connection, switched to RESP3 when proto is '3'. */
+  async open(proto = '2'): Promise<RawConnection> {
+    const c = await RawConnection.connect(this.port);
+    this.conns.push(c);
+    if (proto === '3') await c.call('hello', '3');
+    return c;
+  }
+
+  /** Open the control connection and empty the server. */
+  async start(): Promise<void> {
+    this.ctl = await this.open();
+    await this.ctl.call('flushall');
+  }
+
+  /** Send a command without waiting for its reply (it may block). */
+  send(c: RawConnection, ...args: string[]): void {
+    c.write(encodeCommand(args));
+  }
+
+  /** Read the next reply of c into the transcript and return it. */
+  async read(c: RawConnection, label = ''): Promise<string> {
+    const r = await c.read();
+    this.transcript.push(label + r);
+    return r;
+  }
+
+  /** Send a command, record and return its reply. */
+  async call(c: RawConnection, ...args: string[]): Promise<string> {
+    this.send(c, ...args);
+    return this.read(c, args[0] + ': ');
+  }
+
+  /** Wait until the server reports n blocked clients. */
+  async waitBlocked(n: number): Promise<void> {
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      const info = await this.ctl.call('info', 'clients');
+      const m = /blocked_clients:(\d+)/.exec(info);
+      if (m !== null && Number(m[1]) === n) return;
+      if (Date.now() > deadline) throw new Error(`expected ${n} blocked clients, INFO says ${m?.[1]}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  close(): void {
+    for (const c of this.conns) c.close();
+  }
+}
+
+/** Run a scenario on a session (its control connection on an emptied server); returns the transcript. */
+export async function transcriptOf<S extends ClientSession>(s: S, scenario: (s: S) => Promise<void>): Promise<string[]> {
+  try {
+    await s.start();
+    await scenario(s);
+    return s.transcript;
+  } finally {
+    s.close();
+  }
+}
+
+/** Register a suite's hooks: start an embedded Cinnabar and a redis-server before it, stop both after. */
+export function useServers(set: (cinnabar: CinnabarServer, redis: RedisProcess) => void): void {
+  let cinnabar: CinnabarServer | undefined;
+  let redis: RedisProcess | undefined;
+  before(async () => {
+    cinnabar = await startCinnabar();
+    redis = await startRedis();
+    set(cinnabar, redis);
+  });
+  after(async () => {
+    await cinnabar?.close();
+    await redis?.stop();
+  });
 }

@@ -7,10 +7,16 @@
  * definition has no Redis metadata, so a typo cannot silently create a command Redis does not have. Container
  * commands (CLIENT, CONFIG, COMMAND, OBJECT...) list their subcommands, and only the implemented ones appear in
  * COMMAND output; an unimplemented subcommand answers like an unknown one.
+ *
+ * Key extraction lives here beside the key specs (commandKeys, for COMMAND GETKEYS and CLIENT TRACKING). It
+ * follows db.c: key specs when their flags are reliable, else the command's getkeys_proc (SORT's STORE, the
+ * numkeys commands when the count does not fit, SET with GET...), with Redis's quirks kept (atoi() of
+ * numkeys in the fallback, the last STORE wins).
  */
 
 import type { Client } from '../client';
 import { loadCommandMeta, mapGet, MetaNode, setMembers } from './meta';
+import { parseI64 } from '../util/numbers';
 
 export type Handler = (c: Client, argv: string[]) => void;
 
@@ -59,9 +65,11 @@ const FLAG_NAMES: Record<string, number> = {
   allow_busy: F.allowBusy,
 };
 
+/** A key spec as Redis keeps it (begin_search, find_keys) with its flags (RO, access, incomplete...). */
 export interface KeySpec {
-  beginSearch: { type: 'index'; index: number } | { type: 'keyword'; keyword: string; startFrom: number } | { type: 'unknown' };
-  findKeys:
+  flags: string[];
+  bs: { type: 'index'; index: number } | { type: 'keyword'; keyword: string; startFrom: number } | { type: 'unknown' };
+  fk:
     | { type: 'range'; lastKey: number; keyStep: number; limit: number }
     | { type: 'keynum'; keyNumIdx: number; firstKey: number; keyStep: number }
     | { type: 'unknown' };
@@ -171,64 +179,57 @@ function helpHandler(lines: string[]): Handler {
   };
 }
 
+// ---- Key extraction (db.c: getKeysFromCommandWithSpecs and the getkeys_procs): COMMAND GETKEYS, tracking ----
+
+/** One key argument found: its position in the command's argv and its key-spec flags (RO, access...). */
+export interface KeyRef {
+  pos: number;
+  flags: readonly string[];
+}
+
 function parseKeySpecs(node: MetaNode): KeySpec[] {
-  const out: KeySpec[] = [];
+  const specs: KeySpec[] = [];
   const list = typeof node === 'object' && node !== null && 'set' in node ? node.set : [];
   for (const ks of list) {
     const bs = mapGet(ks, 'begin_search');
-    const fk = mapGet(ks, 'find_keys');
-    const bsType = mapGet(bs, 'type');
     const bsSpec = mapGet(bs, 'spec');
-    const fkType = mapGet(fk, 'type');
+    const fk = mapGet(ks, 'find_keys');
     const fkSpec = mapGet(fk, 'spec');
-    const spec: KeySpec = {
-      beginSearch:
-        bsType === 'index'
-          ? { type: 'index', index: mapGet(bsSpec, 'index') as number }
-          : bsType === 'keyword'
-            ? { type: 'keyword', keyword: mapGet(bsSpec, 'keyword') as string, startFrom: mapGet(bsSpec, 'startfrom') as number }
+    const num = (n: MetaNode | undefined, key: string) => mapGet(n, key) as number;
+    specs.push({
+      flags: setMembers(mapGet(ks, 'flags')),
+      bs:
+        mapGet(bs, 'type') === 'index'
+          ? { type: 'index', index: num(bsSpec, 'index') }
+          : mapGet(bs, 'type') === 'keyword'
+            ? { type: 'keyword', keyword: mapGet(bsSpec, 'keyword') as string, startFrom: num(bsSpec, 'startfrom') }
             : { type: 'unknown' },
-      findKeys:
-        fkType === 'range'
-          ? {
-              type: 'range',
-              lastKey: mapGet(fkSpec, 'lastkey') as number,
-              keyStep: mapGet(fkSpec, 'keystep') as number,
-              limit: mapGet(fkSpec, 'limit') as number,
-            }
-          : fkType === 'keynum'
-            ? {
-                type: 'keynum',
-                keyNumIdx: mapGet(fkSpec, 'keynumidx') as number,
-                firstKey: mapGet(fkSpec, 'firstkey') as number,
-                keyStep: mapGet(fkSpec, 'keystep') as number,
-              }
+      fk:
+        mapGet(fk, 'type') === 'range'
+          ? { type: 'range', lastKey: num(fkSpec, 'lastkey'), keyStep: num(fkSpec, 'keystep'), limit: num(fkSpec, 'limit') }
+          : mapGet(fk, 'type') === 'keynum'
+            ? { type: 'keynum', keyNumIdx: num(fkSpec, 'keynumidx'), firstKey: num(fkSpec, 'firstkey'), keyStep: num(fkSpec, 'keystep') }
             : { type: 'unknown' },
-    };
-    out.push(spec);
+    });
   }
-  return out;
+  return specs;
 }
 
-/**
- * Positions of the key arguments of argv, found through the command's key specs as Redis's
- * getKeysUsingKeySpecs does. Returns null when a spec cannot be resolved (the caller's "Invalid arguments").
- */
-export function keyPositions(cmd: CommandSpec, argv: string[]): number[] {
+/** getKeysUsingKeySpecs: null when a spec cannot be resolved (unknown, incomplete, out of bounds). */
+function keysFromSpecs(specs: KeySpec[], argv: string[]): KeyRef[] | null {
   const argc = argv.length;
-  const keys: number[] = [];
-  for (const spec of cmd.keySpecs) {
-    let first: number;
-    const bs = spec.beginSearch;
+  const keys: KeyRef[] = [];
+  for (const spec of specs) {
+    if (spec.flags.includes('not_key')) continue;
+    let first = 0;
+    const bs = spec.bs;
     if (bs.type === 'index') {
       first = bs.index;
     } else if (bs.type === 'keyword') {
-      const start = bs.startFrom >= 0 ? bs.startFrom : argc + bs.startFrom;
-      const end = bs.startFrom >= 0 ? argc - 1 : 0;
-      const step = bs.startFrom >= 0 ? 1 : -1;
-      first = 0;
-      for (let i = start; step > 0 ? i <= end : i >= end; i += step) {
-        if (i <= 0 || i >= argc) break;
+      const start = bs.startFrom > 0 ? bs.startFrom : argc + bs.startFrom;
+      const end = bs.startFrom > 0 ? argc - 1 : 1;
+      for (let i = start; i !== end; i = start <= end ? i + 1 : i - 1) {
+        if (i >= argc || i < 1) break;
         if (argv[i].toLowerCase() === bs.keyword.toLowerCase()) {
           first = i + 1;
           break;
@@ -236,29 +237,209 @@ export function keyPositions(cmd: CommandSpec, argv: string[]): number[] {
       }
       if (first === 0) continue;
     } else {
-      continue;
+      return null;
     }
-    const fk = spec.findKeys;
+    let last: number;
+    let step: number;
+    const fk = spec.fk;
     if (fk.type === 'range') {
-      let last: number;
+      step = fk.keyStep;
       if (fk.lastKey >= 0) last = first + fk.lastKey;
-      else if (fk.limit === 0 || fk.limit === undefined) last = argc + fk.lastKey;
-      else last = first + Math.floor((argc - 1 - first) / fk.limit);
-      for (let i = first; i <= last; i += fk.keyStep) {
-        if (i >= argc || i < first) break;
-        keys.push(i);
-      }
+      else if (fk.limit === 0) last = argc + fk.lastKey;
+      else last = first + (Math.trunc((argc - first) / fk.limit) + fk.lastKey);
     } else if (fk.type === 'keynum') {
-      const idx = first + fk.keyNumIdx;
-      if (idx >= argc) continue;
-      const n = Number(argv[idx]);
-      if (!Number.isInteger(n) || n < 0) continue;
-      const start = first + fk.firstKey;
-      const last = start + (n - 1) * fk.keyStep;
-      for (let i = start; i <= last && i < argc; i += fk.keyStep) keys.push(i);
+      step = fk.keyStep;
+      if (fk.keyNumIdx >= argc || first + fk.keyNumIdx >= argc) return null;
+      const n = parseI64(argv[first + fk.keyNumIdx]);
+      if (n === null || n < 0n) return null;
+      first += fk.firstKey;
+      last = first + Number(BigInt.asIntN(32, n)) - 1;
+    } else {
+      return null;
     }
+    if (last >= argc || last < first || first >= argc) return null;
+    for (let i = first; i <= last; i += step) keys.push({ pos: i, flags: spec.flags });
+    if (spec.flags.includes('incomplete')) return null;
   }
   return keys;
+}
+
+const RO_ACCESS = ['RO', 'access'];
+const OW_UPDATE = ['OW', 'update'];
+const RW_ACCESS_UPDATE = ['RW', 'access', 'update'];
+const RW_ACCESS_DELETE = ['RW', 'access', 'delete'];
+const NO_FLAGS: string[] = [];
+
+/** C's atoi(): leading blanks, a sign, digits; the rest ignored; the long result truncated to an int. */
+export function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
+  if (m === null) return 0;
+  let v = BigInt(m[1]);
+  if (v > 9223372036854775807n) v = 9223372036854775807n;
+  else if (v < -9223372036854775808n) v = -9223372036854775808n;
+  return Number(BigInt.asIntN(32, v));
+}
+
+/** genericGetKeys: [destkey] numkeys key... ; no keys when numkeys does not fit. Flags are not provided. */
+function numkeysKeys(storeOfs: number, countOfs: number, firstOfs: number, argv: string[]): KeyRef[] {
+  const num = atoi(argv[countOfs]);
+  if (num < 1 || num > argv.length - firstOfs) return [];
+  const keys: KeyRef[] = [];
+  for (let i = 0; i < num; i++) keys.push({ pos: firstOfs + i, flags: NO_FLAGS });
+  if (storeOfs !== 0) keys.push({ pos: storeOfs, flags: NO_FLAGS });
+  return keys;
+}
+
+function sortKeys(argv: string[]): KeyRef[] {
+  const keys: KeyRef[] = [{ pos: 1, flags: RO_ACCESS }];
+  let store = 0;
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i].toLowerCase();
+    if (a === 'limit') i += 2;
+    else if (a === 'get' || a === 'by') i += 1;
+    // The last STORE wins, as in SORT itself.
+    else if (a === 'store' && i + 1 < argv.length) store = i + 1;
+  }
+  if (store !== 0) keys.push({ pos: store, flags: OW_UPDATE });
+  return keys;
+}
+
+function migrateKeys(argv: string[]): KeyRef[] {
+  let first = 3;
+  let num = 1;
+  const skip: Record<string, number> = { copy: 0, replace: 0, auth: 1, auth2: 2 };
+  if (argv.length > 6) {
+    for (let i = 6; i < argv.length; i++) {
+      const a = argv[i].toLowerCase();
+      if (a === 'keys') {
+        if (argv[3].length > 0) num = 0;
+        else {
+          first = i + 1;
+          num = argv.length - first;
+        }
+        break;
+      }
+      i += skip[a] ?? 0;
+    }
+  }
+  const keys: KeyRef[] = [];
+  for (let i = 0; i < num; i++) keys.push({ pos: first + i, flags: RW_ACCESS_DELETE });
+  return keys;
+}
+
+function georadiusKeys(argv: string[]): KeyRef[] {
+  let stored = -1;
+  for (let i = 5; i < argv.length; i++) {
+    const a = argv[i].toLowerCase();
+    if ((a === 'store' || a === 'storedist') && i + 1 < argv.length) {
+      stored = i + 1;
+      i++;
+    }
+  }
+  const keys: KeyRef[] = [{ pos: 1, flags: NO_FLAGS }];
+  if (stored !== -1) keys.push({ pos: stored, flags: NO_FLAGS });
+  return keys;
+}
+
+function xreadKeys(argv: string[]): KeyRef[] {
+  let streamsPos = -1;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i].toLowerCase();
+    if (a === 'block' || a === 'count') i++;
+    else if (a === 'group') i += 2;
+    else if (a === 'noack') continue;
+    else {
+      if (a === 'streams') streamsPos = i;
+      break;
+    }
+  }
+  if (streamsPos === -1) return [];
+  let num = argv.length - streamsPos - 1;
+  if (num === 0 || num % 2 !== 0) return [];
+  num /= 2;
+  const keys: KeyRef[] = [];
+  for (let i = streamsPos + 1; i < argv.length - num; i++) keys.push({ pos: i, flags: NO_FLAGS });
+  return keys;
+}
+
+function setKeys(argv: string[]): KeyRef[] {
+  for (let i = 3; i < argv.length; i++) if (argv[i].toLowerCase() === 'get') return [{ pos: 1, flags: RW_ACCESS_UPDATE }];
+  return [{ pos: 1, flags: OW_UPDATE }];
+}
+
+function bitfieldKeys(argv: string[]): KeyRef[] {
+  let readonly = true;
+  for (let i = 2; i < argv.length; i++) {
+    const rem = argv.length - i - 1;
+    const a = argv[i].toLowerCase();
+    if (a === 'get' && rem >= 2) i += 2;
+    else if ((a === 'set' || a === 'incrby') && rem >= 3) {
+      readonly = false;
+      break;
+    } else if (a === 'overflow' && rem >= 1) i += 1;
+    else {
+      readonly = false;
+      break;
+    }
+  }
+  return [{ pos: 1, flags: readonly ? RO_ACCESS : RW_ACCESS_UPDATE }];
+}
+
+/** The commands Redis gives a getkeys_proc (their "get_keys_function"), used when the key specs do not do. */
+const GETKEYS_PROCS: Record<string, (argv: string[]) => KeyRef[]> = {
+  zunionstore: (a) => numkeysKeys(1, 2, 3, a),
+  zinterstore: (a) => numkeysKeys(1, 2, 3, a),
+  zdiffstore: (a) => numkeysKeys(1, 2, 3, a),
+  zunion: (a) => numkeysKeys(0, 1, 2, a),
+  zinter: (a) => numkeysKeys(0, 1, 2, a),
+  zdiff: (a) => numkeysKeys(0, 1, 2, a),
+  zintercard: (a) => numkeysKeys(0, 1, 2, a),
+  sintercard: (a) => numkeysKeys(0, 1, 2, a),
+  eval: (a) => numkeysKeys(0, 2, 3, a),
+  evalsha: (a) => numkeysKeys(0, 2, 3, a),
+  eval_ro: (a) => numkeysKeys(0, 2, 3, a),
+  evalsha_ro: (a) => numkeysKeys(0, 2, 3, a),
+  fcall: (a) => numkeysKeys(0, 2, 3, a),
+  fcall_ro: (a) => numkeysKeys(0, 2, 3, a),
+  lmpop: (a) => numkeysKeys(0, 1, 2, a),
+  blmpop: (a) => numkeysKeys(0, 2, 3, a),
+  zmpop: (a) => numkeysKeys(0, 1, 2, a),
+  bzmpop: (a) => numkeysKeys(0, 2, 3, a),
+  sort: sortKeys,
+  sort_ro: () => [{ pos: 1, flags: RO_ACCESS }],
+  migrate: migrateKeys,
+  georadius: georadiusKeys,
+  georadiusbymember: georadiusKeys,
+  xread: xreadKeys,
+  xreadgroup: xreadKeys,
+  set: setKeys,
+  bitfield: bitfieldKeys,
+};
+
+/**
+ * getKeysFromCommandWithSpecs: the key arguments of a command line (COMMAND GETKEYS, CLIENT TRACKING), from
+ * the key specs when their flags are reliable, else from the command's getkeys_proc. The argv's arity must
+ * already have been checked.
+ */
+export function commandKeys(cmd: CommandSpec, argv: string[]): KeyRef[] {
+  const specs = cmd.keySpecs;
+  let hasKeySpec = false;
+  let hasVarFlags = false;
+  for (let i = 0; i < specs.length; i++) {
+    if (!specs[i].flags.includes('not_key')) hasKeySpec = true;
+    if (specs[i].flags.includes('variable_flags')) hasVarFlags = true;
+  }
+  if (hasKeySpec && !hasVarFlags) {
+    const keys = keysFromSpecs(specs, argv);
+    if (keys !== null) return keys;
+  }
+  const proc = GETKEYS_PROCS[cmd.fullName];
+  return proc === undefined ? [] : proc(argv);
+}
+
+/** Whether a command has key arguments at all (a getkeys_proc or a key spec that is not `not_key`). */
+export function hasKeyArguments(cmd: CommandSpec): boolean {
+  return GETKEYS_PROCS[cmd.fullName] !== undefined || cmd.keySpecs.some((s) => !s.flags.includes('not_key'));
 }
 
 export class CommandTable {
