@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { splitArgs } from './util/splitargs';
 import type { Config, ConfigSpec } from './config';
+import { sdscatrepr } from './util/repr';
 
 export class ConfigFileError extends Error {
   constructor(
@@ -70,39 +71,6 @@ export function strerror(e: unknown): string {
   }
 }
 
-/** sdscatrepr: a double-quoted, escaped rendering of a latin1 string. */
-export function quoteRepr(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    switch (c) {
-      case 92:
-        out += '\\\\';
-        break;
-      case 34:
-        out += '\\"';
-        break;
-      case 10:
-        out += '\\n';
-        break;
-      case 13:
-        out += '\\r';
-        break;
-      case 9:
-        out += '\\t';
-        break;
-      case 7:
-        out += '\\a';
-        break;
-      case 8:
-        out += '\\b';
-        break;
-      default:
-        out += c >= 32 && c <= 126 ? s[i] : '\\x' + c.toString(16).padStart(2, '0');
-    }
-  }
-  return out + '"';
-}
 
 export interface CommandLine {
   /** The config file named as the first argument, or null. */
@@ -148,7 +116,7 @@ export function parseCommandLine(args: string[]): CommandLine {
         handledLastArg = true;
       }
     } else {
-      options += quoteRepr(a) + ' ';
+      options += sdscatrepr(a) + ' ';
       handledLastArg = true;
     }
   }
@@ -313,7 +281,7 @@ function optionLines(config: Config, spec: ConfigSpec): Array<[line: string, for
       });
     }
     case 'dir':
-      return [[`dir ${quoteRepr(path.resolve(text || '.'))}`, true]];
+      return [[`dir ${sdscatrepr(path.resolve(text || '.'))}`, true]];
   }
   const def = spec.type === 'bool' ? (spec.default ? 'yes' : 'no') : spec.type === 'special' ? spec.format((config.parse(spec, spec.default) as { value: never }).value) : String(spec.default);
   const force = text !== def;
@@ -321,9 +289,9 @@ function optionLines(config: Config, spec: ConfigSpec): Array<[line: string, for
     case 'memory':
       return [[`${name} ${formatMemory(value as number)}`, force]];
     case 'string':
-      return [[`${name} ${quoteRepr(text)}`, force]];
+      return [[`${name} ${sdscatrepr(text)}`, force]];
     case 'special':
-      return [[name === 'bind' ? `${name} ${text}` : `${name} ${quoteRepr(text)}`, force]];
+      return [[name === 'bind' ? `${name} ${text}` : `${name} ${sdscatrepr(text)}`, force]];
     default:
       return [[`${name} ${text}`, force]];
   }

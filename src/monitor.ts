@@ -18,6 +18,7 @@ import { CF, Client } from './client';
 import type { Server } from './server';
 import { CommandSpec, F } from './commands/table';
 import { ERR } from './resp/errors';
+import { sdscatrepr } from './util/repr';
 
 interface MonitorState {
   /** Monitoring clients, in the order they started. */
@@ -67,7 +68,7 @@ function feed(st: MonitorState, c: Client, argv: string[]): void {
   let line = '+' + Math.floor(ms / 1000) + '.' + String(usec).padStart(6, '0') + ' [' + c.db.id + ' ' + peerId(c) + '] ';
   for (let i = 0; i < argv.length; i++) {
     if (i !== 0) line += ' ';
-    line += repr(argv[i]);
+    line += sdscatrepr(argv[i]);
   }
   const bytes = Buffer.from(line + '\r\n', 'latin1');
   for (const m of st.monitors) m.reply.raw(bytes);
@@ -79,38 +80,6 @@ export function peerId(c: Client): string {
   return c.addr;
 }
 
-/** sdscatrepr: a quoted, escaped, printable rendering of a binary string. */
-export function repr(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    switch (ch) {
-      case 92: // backslash
-      case 34: // quote
-        out += '\\' + s[i];
-        break;
-      case 10:
-        out += '\\n';
-        break;
-      case 13:
-        out += '\\r';
-        break;
-      case 9:
-        out += '\\t';
-        break;
-      case 7:
-        out += '\\a';
-        break;
-      case 8:
-        out += '\\b';
-        break;
-      default:
-        if (ch >= 32 && ch <= 126) out += s[i];
-        else out += '\\x' + (ch < 16 ? '0' : '') + ch.toString(16);
-    }
-  }
-  return out + '"';
-}
 
 const REDACTED = '(redacted)';
 /** Parameters whose values CONFIG SET hides from logs (SENSITIVE_CONFIG in config.c). */
