@@ -222,7 +222,8 @@ export class RequestParser {
         }
         break;
       }
-      this.args.push(buf.latin1Slice(pos, pos + n));
+      const args = this.args;
+      args.push(args.length === 0 && n <= MAX_INTERNED_NAME ? internName(buf, pos, n) : buf.latin1Slice(pos, pos + n));
       pos += n + 2;
       this.bulkLen = -1;
       this.multibulkLen--;
@@ -236,6 +237,30 @@ export class RequestParser {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * Command names come from a tiny vocabulary, so the first argument of each command is looked up in a small
+ * cache of strings already made from the same bytes: no new string per command, and the command table's
+ * lookup reuses the hash V8 keeps on the cached string.
+ */
+const MAX_INTERNED_NAME = 24;
+const NAME_CACHE_MASK = 255;
+const nameCache: Array<string | undefined> = new Array(NAME_CACHE_MASK + 1).fill(undefined);
+
+function internName(buf: Buffer, start: number, n: number): string {
+  let h = n;
+  for (let i = 0; i < n; i++) h = (h * 31 + buf[start + i]) | 0;
+  h &= NAME_CACHE_MASK;
+  const cached = nameCache[h];
+  if (cached !== undefined && cached.length === n) {
+    let i = 0;
+    while (i < n && cached.charCodeAt(i) === buf[start + i]) i++;
+    if (i === n) return cached;
+  }
+  const s = buf.latin1Slice(start, start + n);
+  nameCache[h] = s;
+  return s;
+}
 
 /** Where the last successful scanLength stopped (the '\r'). A module variable avoids allocating a result. */
 let scanEnd = 0;
