@@ -9,6 +9,7 @@
  * value's real RDB serialization. MEMORY answers as a Redis built without jemalloc would.
  */
 
+import { createHash } from 'node:crypto';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { CF, type Client } from '../client';
@@ -18,9 +19,9 @@ import { loadCommandMeta, setMembers, writeMeta } from './meta';
 import { ERR } from '../resp/errors';
 import { globMatch } from '../util/glob';
 import { is } from './util';
-import { STR_UNSHARED, type KeyEntry } from '../keyspace/db';
+import { STR_UNSHARED, type Db, type KeyEntry } from '../keyspace/db';
 import { createDumpPayload, type RdbValue } from '../persistence/rdb-format';
-import { parseI64, strtod } from '../util/numbers';
+import { formatDouble, parseI64, strtod } from '../util/numbers';
 import { changeReplicationId, infoString, memoryOverhead } from './info';
 import { printfFixed } from '../util/printf';
 
@@ -276,6 +277,10 @@ const DEBUG_HELP = [
   'CHANGE-REPL-ID',
   '    Change the replication IDs of the instance.',
   '    Dangerous: should be used only for testing the replication subsystem.',
+  'DIGEST',
+  '    Output a hex signature representing the current DB content.',
+  'DIGEST-VALUE <key> [<key> ...]',
+  '    Output a hex signature of the values of all the specified keys.',
   'ERROR <string>',
   '    Return a Redis protocol error with <string> as message. Useful for clients',
   '    unit tests to simulate Redis errors.',
@@ -357,6 +362,10 @@ function debug(c: Client, argv: string[]): void {
     debugProtocol(c, argv[2].toLowerCase());
   } else if (sub === 'populate' && argc >= 3 && argc <= 5) {
     debugPopulate(c, argv);
+  } else if (sub === 'digest' && argc === 2) {
+    c.reply.simple(computeDatasetDigest(server.dbs).toString('hex'));
+  } else if (sub === 'digest-value') {
+    debugDigestValue(c, argv);
   } else if (sub === 'change-repl-id' && argc === 2) {
     changeReplicationId(server);
     c.reply.ok();
@@ -535,6 +544,95 @@ function debugObject(c: Client, key: string): void {
       ` ql_compressed:${config.num('list-compress-depth') !== 0 ? 1 : 0} ql_uncompressed_size:${size}`;
   }
   c.reply.simple(`Value at:0x0 refcount:${refcount} encoding:${enc} serializedlength:${serialized} lru:${e.lru} lru_seconds_idle:${idle}${extra}`);
+}
+
+// ---- DEBUG DIGEST ----
+
+/** xorDigest: digest ^= SHA1(data). Xor is commutative, so it "adds" the digests of unordered elements. */
+function xorDigest(digest: Buffer, data: string | Buffer): void {
+  const h = typeof data === 'string' ? createHash('sha1').update(data, 'latin1').digest() : createHash('sha1').update(data).digest();
+  for (let j = 0; j < 20; j++) digest[j] ^= h[j];
+}
+
+/** mixDigest: digest = SHA1(digest ^ SHA1(data)), for what is ordered (list elements, a key before its value). */
+function mixDigest(digest: Buffer, data: string | Buffer): void {
+  xorDigest(digest, data);
+  createHash('sha1').update(digest).digest().copy(digest);
+}
+
+/** Redis's object type numbers (OBJ_STRING...OBJ_HASH), mixed in big-endian as htonl(o->type). */
+const OBJ_TYPE_CODE = { string: 0, list: 1, set: 2, zset: 3, hash: 4 } as const;
+
+/**
+ * xorObjectDigest: mixes the value of `e` into `digest` as debug.c does. Lists are mixed in order; set members,
+ * hash field/value pairs and zset member/score pairs ("%.17g" of the score, whatever the encoding) are each
+ * digested alone and xored in, so their order does not matter. A key with a TTL adds "!!expire!!" (the
+ * presence of a TTL, not its time).
+ */
+function xorObjectDigest(digest: Buffer, e: KeyEntry): void {
+  const rdb = rdbValueOf(e);
+  const aux = Buffer.alloc(4);
+  aux.writeUInt32BE(OBJ_TYPE_CODE[rdb.type]);
+  mixDigest(digest, aux);
+  switch (rdb.type) {
+    case 'string':
+      mixDigest(digest, rdb.value);
+      break;
+    case 'list':
+      for (const item of rdb.items) mixDigest(digest, item);
+      break;
+    case 'set':
+      for (const m of rdb.members) xorDigest(digest, m);
+      break;
+    case 'zset':
+    case 'hash': {
+      const ele = Buffer.alloc(20);
+      for (const [a, b] of rdb.entries) {
+        ele.fill(0);
+        mixDigest(ele, a);
+        mixDigest(ele, typeof b === 'number' ? formatDouble(b) : b);
+        xorDigest(digest, ele);
+      }
+      break;
+    }
+  }
+  if (e.expireAt !== -1) xorDigest(digest, '!!expire!!');
+}
+
+/**
+ * computeDatasetDigest: 20 zero bytes for an empty dataset; otherwise, for each non-empty db, its id is mixed
+ * into the result, then the digest of every key (its name mixed, then its value) is xored in. Keys are read
+ * straight from the dict, logically expired ones included, as Redis does.
+ */
+function computeDatasetDigest(dbs: Db[]): Buffer {
+  const final = Buffer.alloc(20);
+  const digest = Buffer.alloc(20);
+  const aux = Buffer.alloc(4);
+  for (const db of dbs) {
+    if (db.dict.size === 0) continue;
+    aux.writeUInt32BE(db.id);
+    mixDigest(final, aux);
+    for (const e of db.dict) {
+      digest.fill(0);
+      mixDigest(digest, e.key);
+      xorObjectDigest(digest, e);
+      xorDigest(final, digest);
+    }
+  }
+  return final;
+}
+
+/** DEBUG DIGEST-VALUE [key ...]: one status reply per key, the digest of its value (40 zeros when absent). */
+function debugDigestValue(c: Client, argv: string[]): void {
+  c.reply.arrayLen(argv.length - 2);
+  const digest = Buffer.alloc(20);
+  for (let j = 2; j < argv.length; j++) {
+    digest.fill(0);
+    // No lookup: a debug command sees logically expired keys too.
+    const e = c.db.dict.get(argv[j]);
+    if (e !== null) xorObjectDigest(digest, e);
+    c.reply.simple(digest.toString('hex'));
+  }
 }
 
 // ---- MEMORY ----
