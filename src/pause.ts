@@ -92,6 +92,16 @@ export function refuseOrPostpone(c: Client, cmd: CommandSpec, argv: string[]): b
   return false;
 }
 
+/**
+ * checkClientPauseTimeoutAndReturnIfPaused: end a pause whose time is over, then whether clients are still
+ * paused (lazy and active expiry are frozen meanwhile).
+ */
+export function clientsPaused(server: Server): boolean {
+  if (server.pauseType === PAUSE_OFF) return false;
+  if (server.pauseEnd < server.clock.now()) unpauseClients(server);
+  return server.pauseType !== PAUSE_OFF;
+}
+
 /** pauseClients: set the pause (replacing the previous one); a weaker type lets postponed clients retry. */
 function pauseClients(server: Server, end: number, type: number): void {
   const old = server.pauseType;

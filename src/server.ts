@@ -17,6 +17,7 @@ import { CachedClock, Clock, systemClock } from './clock';
 import { Db, KeyEntry, KeyspaceHooks, LfuParams, STR_NO_INT } from './keyspace/db';
 import { rewriteConfigFile } from './config-file';
 import { activeExpireCycle } from './keyspace/expire';
+import { clientsPaused } from './pause';
 import { CommandSpec, CommandTable, F } from './commands/table';
 import { ALL_COMMANDS } from './commands';
 import { Logger, LogLevel } from './log';
@@ -184,6 +185,10 @@ export class Server implements KeyspaceHooks {
   }
   get expireEnabled(): boolean {
     return true;
+  }
+  /** KeyspaceHooks.expirePaused: expiry is frozen while clients are paused (pause.ts). */
+  get expirePaused(): boolean {
+    return this.pauseType !== 0 && clientsPaused(this);
   }
   /** signalModifiedKey: invalidate WATCH (multi.ts) and client-side caches (tracking.ts). */
   keyModified(db: Db, key: string): void {

@@ -93,6 +93,45 @@ export class LatencyHistogram {
     }
     return 0;
   }
+
+  /**
+   * The cumulative distribution LATENCY HISTOGRAM replies (latency.c fillCommandCDF): hdr_iter_log_init with
+   * 1024 ns in the first bucket and log base 2, walked step by step as hdr_iter_next does; each step where
+   * the cumulative count grew gives [highest equivalent value of the step's last index in usec, cumulative
+   * count], flattened. The bounds are therefore 1, 2, 4, 8, 16, 33, 66, 132... as Redis reports them.
+   */
+  cdf(): number[] {
+    const out: number[] = [];
+    let levelLowest = lowestEquivalentValue(1024);
+    let level = 1024;
+    let index = -1;
+    let cumulative = 0;
+    let previous = 0;
+    let value = 0;
+    let highest = 0;
+    // log_iter_next: continue while counts remain, or the next index still lies beyond the reporting level.
+    while (cumulative < this.total || (index < COUNTS_LEN && valueAtIndex(index + 1) > levelLowest)) {
+      for (;;) {
+        if (value >= levelLowest) {
+          level *= 2;
+          levelLowest = lowestEquivalentValue(level);
+          break;
+        }
+        if (++index >= COUNTS_LEN) break;
+        cumulative += this.counts[index];
+        value = valueAtIndex(index);
+        highest = highestEquivalentValue(value);
+      }
+      if (cumulative > previous) out.push(Math.floor(highest / 1000), cumulative);
+      previous = cumulative;
+    }
+    return out;
+  }
+}
+
+function lowestEquivalentValue(v: number): number {
+  const bucket = bucketIndex(v);
+  return Math.floor(v / 2 ** bucket) * 2 ** bucket;
 }
 
 interface InfoState {
@@ -112,6 +151,11 @@ function infoState(server: Server): InfoState {
     states.set(server, st);
   }
   return st;
+}
+
+/** The latency histogram of a command or subcommand, or undefined when it has none (never called, or reset). */
+export function commandHistogram(server: Server, cmd: CommandSpec): LatencyHistogram | undefined {
+  return infoState(server).histograms.get(cmd);
 }
 
 /**

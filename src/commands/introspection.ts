@@ -1,6 +1,7 @@
 /**
  * Introspection commands: MONITOR, SLOWLOG (slowlog.c) and LATENCY (latency.c), whose records are kept by
- * src/monitor.ts and src/slowlog.ts (these handlers only format them as Redis does), and CLIENT REPLY, the
+ * src/monitor.ts, src/slowlog.ts and (LATENCY HISTOGRAM) the per-command histograms of src/commands/info.ts
+ * (these handlers only format them as Redis does), and CLIENT REPLY, the
  * client's control over its own replies (registered in the CLIENT container of connection.ts).
  */
 
@@ -12,6 +13,8 @@ import { parseI64 } from '../util/numbers';
 import { monitorCommand } from '../monitor';
 import { LatencySeries, latencyLatest, latencySamples, slowlogReset, slowlogState } from '../slowlog';
 import { latencyGraph, latencyReport } from '../latency-report';
+import { commandHistogram, LatencyHistogram } from './info';
+import type { CommandSpec } from './table';
 
 /** SLOWLOG GET [count]: the newest `count` entries (default 10, -1 all). */
 function slowlogGet(c: Client, argv: string[]): void {
@@ -82,6 +85,53 @@ function latencyGraphCmd(c: Client, argv: string[]): void {
   c.reply.verbatim(latencyGraph(argv[2], ts, c.server.clock.now()));
 }
 
+/**
+ * lookupCommandBySds: "name" or "container|sub" (one level only), case-insensitive; a name with a `|` whose
+ * first part has no subcommands is unknown.
+ */
+function lookupCommandByFullName(c: Client, name: string): CommandSpec | undefined {
+  const parts = name.split('|');
+  if (parts.length > 2) return undefined;
+  const base = c.server.table.get(parts[0]);
+  if (parts.length === 1 || base === undefined || base.subcommands === null) return parts.length === 1 ? base : undefined;
+  return base.subcommands.get(parts[1].toLowerCase());
+}
+
+/**
+ * LATENCY HISTOGRAM [command ...]: a map of command name → {calls, histogram_usec: {bound: cumulative count}}
+ * for each named command that has a histogram, followed by its subcommands that have one (unknown names are
+ * skipped); without names, every command and subcommand that has one, in command-table order.
+ */
+function latencyHistogramCmd(c: Client, argv: string[]): void {
+  const found: Array<[CommandSpec, LatencyHistogram]> = [];
+  const add = (cmd: CommandSpec): void => {
+    const h = commandHistogram(c.server, cmd);
+    if (h !== undefined) found.push([cmd, h]);
+  };
+  if (argv.length === 2) {
+    for (const cmd of c.server.table.all()) add(cmd);
+  } else {
+    for (let j = 2; j < argv.length; j++) {
+      const cmd = lookupCommandByFullName(c, argv[j]);
+      if (cmd === undefined) continue;
+      add(cmd);
+      if (cmd.subcommands !== null) for (const sub of cmd.subcommands.values()) add(sub);
+    }
+  }
+  const w = c.reply;
+  w.mapLen(found.length);
+  for (const [cmd, h] of found) {
+    w.bulk(cmd.fullName);
+    w.mapLen(2);
+    w.bulk('calls');
+    w.int(h.total);
+    w.bulk('histogram_usec');
+    const cdf = h.cdf();
+    w.mapLen(cdf.length / 2);
+    for (let i = 0; i < cdf.length; i++) w.int(cdf[i]);
+  }
+}
+
 /** LATENCY RESET [event ...]: forget the events (all without arguments); replies how many were reset. */
 function latencyReset(c: Client, argv: string[]): void {
   const events = slowlogState(c.server).events;
@@ -139,6 +189,7 @@ export const introspectionCommands: CommandDef[] = [
       { name: 'reset', handler: latencyReset },
       { name: 'graph', handler: latencyGraphCmd },
       { name: 'doctor', handler: (c) => c.reply.verbatim(latencyReport(c.server)) },
+      { name: 'histogram', handler: latencyHistogramCmd },
       { name: 'help' },
     ],
   },

@@ -80,6 +80,11 @@ export interface KeyspaceHooks {
   readonly noTouch: boolean;
   /** False while lazy expiry must not delete (DEBUG SET-ACTIVE-EXPIRE does not affect this; loading does). */
   readonly expireEnabled: boolean;
+  /**
+   * True while clients are paused (Redis 7.0 checkClientPauseTimeoutAndReturnIfPaused): the dataset is
+   * frozen, so an expired key reads as absent but is not deleted (no `expired` event) until the pause ends.
+   */
+  readonly expirePaused: boolean;
   /** The LFU parameters while maxmemory-policy is an LFU one, else null (then `lru` is an LRU clock). */
   readonly lfu: LfuParams | null;
 }
@@ -123,7 +128,7 @@ export class Db {
     const e = this.dict.get(key);
     if (e === null) return null;
     if (e.expireAt !== -1 && e.expireAt < this.clock.now() && this.hooks.expireEnabled) {
-      this.expireKey(e);
+      if (!this.hooks.expirePaused) this.expireKey(e);
       return null;
     }
     if (!this.hooks.noTouch) {
@@ -172,7 +177,7 @@ export class Db {
     const e = this.dict.get(key);
     if (e === null) return null;
     if (e.expireAt !== -1 && e.expireAt < this.clock.now() && this.hooks.expireEnabled) {
-      this.expireKey(e);
+      if (!this.hooks.expirePaused) this.expireKey(e);
       return null;
     }
     return e;
@@ -231,7 +236,7 @@ export class Db {
     const e = this.dict.get(key);
     if (e === null) return false;
     if (e.expireAt !== -1 && e.expireAt < this.clock.now() && this.hooks.expireEnabled) {
-      this.expireKey(e);
+      if (!this.hooks.expirePaused) this.expireKey(e);
       return false;
     }
     this.removeEntry(key);
@@ -274,11 +279,17 @@ export class Db {
   /** A random key that is not expired (expired ones met on the way are deleted), or null. */
   randomKey(): string | null {
     const now = this.clock.now();
-    for (;;) {
+    const allVolatile = this.dict.size === this.expires.size;
+    for (let tries = 100; ; ) {
       const e = this.dict.random();
       if (e === null) return null;
       if (e.expireAt !== -1 && e.expireAt < now && this.hooks.expireEnabled) {
-        // Each expired key met is deleted, so this ends (Redis gives up after 100 tries only on replicas).
+        // Each expired key met is deleted, so this ends. While expiry is paused nothing is deleted: after 100
+        // tries on an all-volatile db give up and return the key (Redis 7.2's fix; 7.0.15 loops forever).
+        if (this.hooks.expirePaused) {
+          if (allVolatile && --tries === 0) return e.key;
+          continue;
+        }
         this.expireKey(e);
         continue;
       }

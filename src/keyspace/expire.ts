@@ -5,7 +5,8 @@
  * with a TTL are sampled through a scan cursor over `db.expires` (Redis 7 walks the expires table the same
  * way): 20 keys per loop (more with `active-expire-effort`), and the loop repeats while more than 10% of the
  * sampled keys were found expired, within a time budget of 25% of the tick. Databases are visited round
- * robin across ticks so a huge database cannot starve the others.
+ * robin across ticks so a huge database cannot starve the others. Nothing runs while clients are paused
+ * (CLIENT PAUSE freezes expiry, as Redis 7.0 does).
  */
 
 import type { Server } from '../server';
@@ -17,6 +18,8 @@ const SLOW_TIME_PERC = 25;
 let nextDb = 0;
 
 export function activeExpireCycle(server: Server): void {
+  // While clients are paused the dataset stays static: no key expires until the pause ends.
+  if (server.expirePaused) return;
   const effort = server.config.num('active-expire-effort') - 1;
   const perLoop = KEYS_PER_LOOP + (KEYS_PER_LOOP / 4) * effort;
   const acceptableStale = ACCEPTABLE_STALE - effort;
