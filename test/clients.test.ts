@@ -241,20 +241,21 @@ describe('node-redis (redis package)', () => {
     });
   }
 
-  it('CLIENT SETINFO answers like Redis 7.0', { skip: !hasRedis && 'redis-server not installed', todo: 'connection.ts implements the 7.2 CLIENT SETINFO; Redis 7.0.15 replies unknown subcommand' }, async () => {
+  // CLIENT SETINFO is a Redis 7.2 command that node-redis and redis-py send on connect; Cinnabar supports it
+  // on purpose (the core issue asks for it), so it is checked against 7.2's documented behaviour, not 7.0's.
+  it('CLIENT SETINFO records the library name and version (Redis 7.2 behaviour)', async () => {
     const s = await createServer();
-    const redis = await startRedis();
     try {
       const a = await RawConnection.connect(s.address().port);
-      const b = await RawConnection.connect(redis.port);
-      for (const cmd of [['CLIENT', 'SETINFO', 'LIB-NAME', 'node-redis'], ['CLIENT', 'SETINFO', 'LIB-VER', '6.3.1']]) {
-        assert.equal(await a.call(...cmd), await b.call(...cmd));
-      }
+      assert.equal(await a.call('CLIENT', 'SETINFO', 'LIB-NAME', 'node-redis'), '+OK\r\n');
+      assert.equal(await a.call('CLIENT', 'SETINFO', 'LIB-VER', '6.3.1'), '+OK\r\n');
+      const info = await a.call('CLIENT', 'INFO');
+      assert.match(info, / lib-name=node-redis lib-ver=6\.3\.1\n/);
+      assert.match(await a.call('CLIENT', 'SETINFO', 'LIB-NAME', 'a b'), /^-ERR /);
+      assert.match(await a.call('CLIENT', 'SETINFO', 'FOO', 'x'), /^-ERR Unrecognized option 'FOO'/);
       a.close();
-      b.close();
     } finally {
       await s.close();
-      await redis.stop();
     }
   });
 });
