@@ -416,6 +416,16 @@ export class RdbWriter {
       nodeBytes += listpackEntrySize(items[i]);
       nodeCount++;
     }
+    this.quicklistNodes(items, starts);
+  }
+
+  // --- value bodies ------------------------------------------------------------------------------------
+
+  /**
+   * The node count and the nodes of a LIST_QUICKLIST_2 body, given where each node starts (both node planners,
+   * the RDB one by listpack size and the DUMP one by Redis's fill rules, end here).
+   */
+  private quicklistNodes(items: readonly string[], starts: readonly number[]): void {
     this.length(starts.length);
     for (let n = 0; n < starts.length; n++) {
       const from = starts[n];
@@ -432,8 +442,6 @@ export class RdbWriter {
       this.blob(lp.finish());
     }
   }
-
-  // --- value bodies ------------------------------------------------------------------------------------
 
   /** LIST_QUICKLIST_2 body: node count, then per node its container and a listpack (or one plain element). */
   private quicklist(items: readonly string[]): void {
@@ -456,21 +464,7 @@ export class RdbWriter {
       }
       nodeSize += sz;
     }
-    this.length(starts.length);
-    for (let n = 0; n < starts.length; n++) {
-      const from = starts[n];
-      const to = n + 1 < starts.length ? starts[n + 1] : items.length;
-      if (items[from].length >= this.plainThreshold) {
-        this.length(QUICKLIST_NODE_CONTAINER_PLAIN);
-        this.string(items[from]);
-        continue;
-      }
-      this.length(QUICKLIST_NODE_CONTAINER_PACKED);
-      const lp = this.lp;
-      lp.reset();
-      for (let i = from; i < to; i++) lp.append(items[i]);
-      this.blob(lp.finish());
-    }
+    this.quicklistNodes(items, starts);
   }
 
   private set(key: string, members: readonly string[]): void {
