@@ -497,12 +497,7 @@ export class Zset implements CollectionValue {
       return j - i;
     }
     const zsl = this.sl!;
-    const first = zsl.firstInRange(range);
-    if (first === null) return 0;
-    let count = zsl.length - (zsl.getRank(first.score, first.member) - 1);
-    const last = zsl.lastInRange(range);
-    if (last !== null) count -= zsl.length - zsl.getRank(last.score, last.member);
-    return count;
+    return countBetween(zsl, zsl.firstInRange(range), zsl.lastInRange(range));
   }
 
   /** zzlFirstInLexRange (a linear walk) on a listpack, zslFirstInLexRange on a skiplist. */
@@ -530,12 +525,7 @@ export class Zset implements CollectionValue {
       return j - i;
     }
     const zsl = this.sl!;
-    const first = zsl.firstInLexRange(range);
-    if (first === null) return 0;
-    let count = zsl.length - (zsl.getRank(first.score, first.member) - 1);
-    const last = zsl.lastInLexRange(range);
-    if (last !== null) count -= zsl.length - zsl.getRank(last.score, last.member);
-    return count;
+    return countBetween(zsl, zsl.firstInLexRange(range), zsl.lastInLexRange(range));
   }
 
   /** zzlFirstInLexRange on the arrays: index of the first element >= min, if it is also <= max; else -1. */
@@ -641,4 +631,12 @@ export function listpackScoreText(d: number): string {
     return Number.isSafeInteger(d) ? String(d === 0 ? 0 : d) : BigInt(d).toString();
   }
   return formatDouble(d);
+}
+
+/** Elements from `first` to `last` inclusive by rank arithmetic (zcountCommand/zlexcountCommand); 0 without a first. */
+function countBetween(zsl: SkipList, first: SkipNode | null, last: SkipNode | null): number {
+  if (first === null) return 0;
+  let count = zsl.length - (zsl.getRank(first.score, first.member) - 1);
+  if (last !== null) count -= zsl.length - zsl.getRank(last.score, last.member);
+  return count;
 }
