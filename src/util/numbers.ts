@@ -318,6 +318,37 @@ function matchWord(s: string, i: number, word: string): boolean {
 
 const EXP_CLAMP = 1e9;
 
+/** Where the exponent read by the last scanExponent ended (a module variable avoids allocating a result). */
+let expEnd = 0;
+
+/**
+ * strtod's optional exponent at s[j]: `letter` (e or p, any case), an optional sign and at least one digit.
+ * Returns the exponent (0 when absent or malformed, which then is not consumed) and sets expEnd.
+ */
+function scanExponent(s: string, j: number, letter: number): number {
+  expEnd = j;
+  if ((s.charCodeAt(j) | 32) !== letter) return 0;
+  const len = s.length;
+  let k = j + 1;
+  let eneg = false;
+  const sc = s.charCodeAt(k);
+  if (sc === CH_MINUS || sc === CH_PLUS) {
+    eneg = sc === CH_MINUS;
+    k++;
+  }
+  const eStart = k;
+  let e = 0;
+  while (k < len) {
+    const d = s.charCodeAt(k);
+    if (d < CH_0 || d > CH_9) break;
+    if (e < EXP_CLAMP) e = e * 10 + (d - CH_0);
+    k++;
+  }
+  if (k === eStart) return 0;
+  expEnd = k;
+  return eneg ? -e : e;
+}
+
 /**
  * Scans the longest prefix of s[start..] that glibc strtod/strtold would
  * convert in the C locale (after optional leading isspace characters).
@@ -379,30 +410,8 @@ function scanStrtod(s: string, start: number, out: Scan): Scan {
     }
     if (intEnd > intStart || fracEnd > fracStart) {
       j = fracEnd;
-      let e = 0;
-      const pc = s.charCodeAt(j) | 32;
-      if (pc === 112 /* p */) {
-        let k = j + 1;
-        let eneg = false;
-        const sc = s.charCodeAt(k);
-        if (sc === CH_MINUS || sc === CH_PLUS) {
-          eneg = sc === CH_MINUS;
-          k++;
-        }
-        const eStart = k;
-        while (k < len) {
-          const d = s.charCodeAt(k);
-          if (d < CH_0 || d > CH_9) break;
-          if (e < EXP_CLAMP) e = e * 10 + (d - CH_0);
-          k++;
-        }
-        if (k > eStart) {
-          j = k;
-          if (eneg) e = -e;
-        } else {
-          e = 0;
-        }
-      }
+      const e = scanExponent(s, j, 112 /* p */);
+      j = expEnd;
       out.kind = K_HEX;
       out.end = j;
       out.digits = stripLeadingZeros(s.slice(intStart, intEnd) + s.slice(fracStart, fracEnd));
@@ -433,29 +442,8 @@ function scanStrtod(s: string, start: number, out: Scan): Scan {
   }
   if (intEnd === intStart && fracEnd === fracStart) return out; // no digits at all
   j = fracEnd;
-  let e = 0;
-  if ((s.charCodeAt(j) | 32) === 101 /* e */) {
-    let k = j + 1;
-    let eneg = false;
-    const sc = s.charCodeAt(k);
-    if (sc === CH_MINUS || sc === CH_PLUS) {
-      eneg = sc === CH_MINUS;
-      k++;
-    }
-    const eStart = k;
-    while (k < len) {
-      const d = s.charCodeAt(k);
-      if (d < CH_0 || d > CH_9) break;
-      if (e < EXP_CLAMP) e = e * 10 + (d - CH_0);
-      k++;
-    }
-    if (k > eStart) {
-      j = k;
-      if (eneg) e = -e;
-    } else {
-      e = 0;
-    }
-  }
+  const e = scanExponent(s, j, 101 /* e */);
+  j = expEnd;
   out.kind = K_DEC;
   out.end = j;
   out.scale = e;
