@@ -139,7 +139,8 @@ export class Client implements ReplySink {
 
   // ---- input ----
 
-  onData(chunk: Buffer): void {
+  /** Input from the socket. A `transient` chunk is a shared read buffer, reused once this returns. */
+  onData(chunk: Buffer, transient = false): void {
     const server = this.server;
     server.stats.netInputBytes += chunk.length;
     this.parser.feed(chunk);
@@ -153,6 +154,7 @@ export class Client implements ReplySink {
       this.processInput();
     } finally {
       server.inDataEvent = false;
+      if (transient) this.parser.detach();
     }
     server.flushPending();
   }

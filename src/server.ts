@@ -28,6 +28,7 @@ import { Persistence } from './persistence/snapshot';
 import { installTransactions, touchWatchedKey } from './multi';
 import { installSlowlog } from './slowlog';
 import { installInfoStats } from './commands/info';
+import { attachInput } from './socket-input';
 import type { Tracking } from './tracking';
 
 export interface ServerOptions {
@@ -280,13 +281,15 @@ export class Server implements KeyspaceHooks {
 
   private accept(socket: net.Socket): void {
     socket.setNoDelay(true);
+    // Sockets are accepted paused (pauseOnConnect) so attachInput can choose how they read; a refused one
+    // drains its input while the error goes out.
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n');
+      socket.resume().end('-ERR max number of clients reached\r\n');
       return;
     }
     if (this.config.bool('protected-mode') && this.config.str('requirepass') === '' && !isLoopback(socket.remoteAddress)) {
-      socket.end(PROTECTED_MODE_ERROR);
+      socket.resume().end(PROTECTED_MODE_ERROR);
       return;
     }
     const keepalive = this.config.num('tcp-keepalive');
@@ -294,7 +297,7 @@ export class Server implements KeyspaceHooks {
     const c = new Client(this, socket);
     this.clients.set(c.id, c);
     this.stats.numConnections++;
-    socket.on('data', (chunk: Buffer) => c.onData(chunk));
+    attachInput(socket, (chunk, transient) => c.onData(chunk, transient));
     socket.on('error', () => c.close());
     socket.on('close', () => c.close());
   }
@@ -322,7 +325,7 @@ export class Server implements KeyspaceHooks {
       const optional = spec.startsWith('-');
       let host = optional ? spec.slice(1) : spec;
       if (host === '*') host = '0.0.0.0';
-      const srv = net.createServer({ noDelay: true }, (s) => this.accept(s));
+      const srv = net.createServer({ noDelay: true, pauseOnConnect: true }, (s) => this.accept(s));
       srv.maxConnections = Math.min(this.config.num('maxclients') + 32, 2 ** 31 - 1);
       try {
         await new Promise<void>((resolve, reject) => {

@@ -327,6 +327,45 @@ describe('protocol: raw bytes against redis-server', { skip: !hasRedis && 'redis
     }
   });
 
+  it('partial commands from several connections, interleaved, each resume where they stopped', async () => {
+    // Every connection reads into one shared buffer (socket-input.ts): a tail left by one client must
+    // survive the reads of the others.
+    // Each connection works in its own database, so the outcome does not depend on how the reads interleave.
+    const payloads = [1, 2, 3, 4].map((db) =>
+      Buffer.concat([encodeCommand(['SELECT', String(db)]), Buffer.from(randomPipeline(db + 40, 40), 'latin1')]),
+    );
+    async function run(port: number): Promise<string[]> {
+      const conns = await Promise.all(payloads.map(() => RawConnection.connect(port)));
+      const r = rng(9);
+      const offsets = payloads.map(() => 0);
+      while (offsets.some((o, i) => o < payloads[i].length)) {
+        for (let i = 0; i < conns.length; i++) {
+          const step = 1 + Math.floor(r() * 37);
+          const end = Math.min(payloads[i].length, offsets[i] + step);
+          if (end > offsets[i]) conns[i].write(payloads[i].subarray(offsets[i], end));
+          offsets[i] = end;
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+      const marker = '$10\r\nend-marker\r\n';
+      const out = await Promise.all(
+        conns.map(async (c) => {
+          c.write(encodeCommand(['ECHO', 'end-marker']));
+          let replies = '';
+          for (let reply = await c.read(); reply !== marker; reply = await c.read()) replies += reply;
+          c.close();
+          return replies;
+        }),
+      );
+      return out;
+    }
+    await d.both('flushall');
+    const a = await run(cport);
+    await d.both('flushall');
+    const b = await run(rport);
+    assert.deepEqual(a, b);
+  });
+
   it('a pipeline byte by byte', async () => {
     await compare({ name: 'pipeline seed 77', payload: randomPipeline(77, 60), ending: 'open' }, 'bytes');
   });

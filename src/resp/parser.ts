@@ -75,6 +75,20 @@ export class RequestParser {
     }
   }
 
+  /**
+   * The chunk last fed is about to be reused by its owner (a shared read buffer, socket-input.ts): keep a
+   * private copy of the bytes not consumed yet, if any. Cheap when everything was parsed, the common case.
+   */
+  detach(): void {
+    if (this.pos >= this.buf.length) {
+      this.buf = EMPTY;
+      this.pos = 0;
+    } else {
+      this.buf = Buffer.from(this.buf.subarray(this.pos));
+      this.pos = 0;
+    }
+  }
+
   private finishBig(): void {
     // Like Redis, the two bytes after the announced length are skipped, not checked.
     const big = this.big!;
