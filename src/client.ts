@@ -70,6 +70,9 @@ export class Client implements ReplySink {
   lastInteraction: number;
   /** The command being executed (CLIENT LIST cmd=), or the last one. */
   lastCommand = 'NULL';
+  /** The command name last looked up and what it found (execute). */
+  private lastName = '';
+  private lastBase: CommandSpec | undefined = undefined;
   /** MULTI queue, null outside a transaction. */
   multiQueue: QueuedCommand[] | null = null;
   private replyModeValue: ReplyMode = 'on';
@@ -144,7 +147,8 @@ export class Client implements ReplySink {
     const server = this.server;
     server.stats.netInputBytes += chunk.length;
     this.parser.feed(chunk);
-    if (this.parser.buffered > server.config.num('client-query-buffer-limit')) {
+    // client-query-buffer-limit is at least 1mb (its config minimum): below that there is nothing to look up.
+    if (this.parser.buffered > QUERY_BUFFER_LIMIT_MIN && this.parser.buffered > server.config.num('client-query-buffer-limit')) {
       server.log('warning', `Closing client that reached max query buffer length: ${this.describe()} (qbuf initial bytes: ...)`);
       this.close();
       return;
@@ -204,7 +208,16 @@ export class Client implements ReplySink {
   execute(argv: string[]): void {
     const server = this.server;
     this.lastInteraction = server.clock.now();
-    const base = server.table.get(argv[0]);
+    // Pipelines repeat a command name (one interned string, parser.ts): remember the last lookup.
+    const name = argv[0];
+    let base: CommandSpec | undefined;
+    if (name === this.lastName) {
+      base = this.lastBase;
+    } else {
+      base = server.table.get(name);
+      this.lastName = name;
+      this.lastBase = base;
+    }
     let cmd = base;
     if (base !== undefined && base.subcommands !== null && argv.length >= 2) {
       cmd = base.subcommands.get(argv[1].toLowerCase());
@@ -347,6 +360,7 @@ export class Client implements ReplySink {
   static errorCode = errorCode;
 }
 
+const QUERY_BUFFER_LIMIT_MIN = 1024 * 1024;
 const ALLOWED_IN_PUBSUB = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 

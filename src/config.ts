@@ -379,6 +379,9 @@ export class Config {
   }
 
   get(name: string): ConfigValue {
+    // Code asks by canonical name (one lookup); an alias goes through its spec.
+    const v = this.values.get(name);
+    if (v !== undefined) return v;
     const s = this.specs.get(name);
     if (s === undefined) throw new Error(`unknown config ${name}`);
     return this.values.get(s.name)!;

@@ -162,7 +162,8 @@ function setGeneric(c: Client, flags: number, key: string, value: string, expire
     if (old === undefined) return;
     c.reply.bulkOrNull(old);
   }
-  const found = lookupWrite(c, key) !== null;
+  const existing = lookupWrite(c, key);
+  const found = existing !== null;
   if (((flags & OBJ.NX) !== 0 && found) || ((flags & OBJ.XX) !== 0 && !found)) {
     if ((flags & OBJ.GET) === 0) {
       if (replyKind === SET_REPLY_INT) c.reply.raw(SHARED.zero);
@@ -170,7 +171,7 @@ function setGeneric(c: Client, flags: number, key: string, value: string, expire
     }
     return;
   }
-  const e = db.set(key, value, (flags & OBJ.KEEPTTL) !== 0);
+  const e = existing !== null ? db.overwrite(existing, value, (flags & OBJ.KEEPTTL) !== 0) : db.add(key, value);
   c.server.keyModified(db, key);
   c.server.dirty++;
   c.server.notify(NOTIFY.string, 'set', key, db.id);

@@ -222,12 +222,17 @@ export class Db {
       }
       return e;
     }
+    return this.overwrite(old, value, keepTtl);
+  }
+
+  /** dbOverwrite: replace the value of an existing entry (found by lookup) without finding it again. */
+  overwrite(old: KeyEntry, value: RValue, keepTtl = false): KeyEntry {
     old.value = value;
     old.rawString = false;
     old.strFlags = 0;
-    // dbOverwrite: the new value gets a fresh LRU clock, but inherits the LFU counter.
+    // The new value gets a fresh LRU clock, but inherits the LFU counter.
     if (this.hooks.lfu === null) old.lru = this.lruClock();
-    if (!keepTtl && old.expireAt !== -1) this.removeExpire(old);
+    if (!keepTtl && old.exp !== null) this.removeExpire(old);
     return old;
   }
 

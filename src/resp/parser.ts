@@ -36,7 +36,9 @@ export class RequestParser {
   private multibulkLen = 0;
   /** Length of the bulk being read, -1 when its `$` header has not been read yet. */
   private bulkLen = -1;
-  private args: string[] = [];
+  /** The arguments of the command being read (preallocated for small counts) and how many are filled. */
+  private args: string[] = NO_ARGS;
+  private argc = 0;
   /** Assembly buffer for a big argument arriving over several chunks. */
   private big: Buffer | null = null;
   private bigFilled = 0;
@@ -92,7 +94,7 @@ export class RequestParser {
   private finishBig(): void {
     // Like Redis, the two bytes after the announced length are skipped, not checked.
     const big = this.big!;
-    this.args.push(big.latin1Slice(0, big.length - 2));
+    this.args[this.argc++] = big.latin1Slice(0, big.length - 2);
     this.big = null;
     this.bigFilled = 0;
     this.bulkLen = -1;
@@ -107,7 +109,7 @@ export class RequestParser {
     for (;;) {
       if (this.error !== null) return null;
       if (this.big !== null) return null;
-      if (this.multibulkLen > 0 || this.args.length > 0) return this.parseBulks();
+      if (this.multibulkLen > 0 || this.argc > 0) return this.parseBulks();
       const buf = this.buf;
       if (this.pos >= buf.length) {
         // Everything consumed: drop the reference so a big chunk is not pinned.
@@ -124,7 +126,7 @@ export class RequestParser {
           this.pos = scanEnd + 2;
           this.multibulkLen = fast;
           this.bulkLen = -1;
-          this.args = [];
+          this.startArgs(fast);
           this.inline = false;
           return this.parseBulks();
         }
@@ -150,7 +152,7 @@ export class RequestParser {
         if (n <= 0) continue;
         this.multibulkLen = n;
         this.bulkLen = -1;
-        this.args = [];
+        this.startArgs(n);
         this.inline = false;
         return this.parseBulks();
       }
@@ -158,6 +160,11 @@ export class RequestParser {
       if (r === undefined) return null;
       if (r.length > 0) return r;
     }
+  }
+
+  private startArgs(n: number): void {
+    this.args = n <= PREALLOC_ARGS ? new Array<string>(n) : [];
+    this.argc = 0;
   }
 
   /** Inline command: one line split like sdssplitargs. undefined = need more / error; [] = empty line. */
@@ -236,8 +243,8 @@ export class RequestParser {
         }
         break;
       }
-      const args = this.args;
-      args.push(args.length === 0 && n <= MAX_INTERNED_NAME ? internName(buf, pos, n) : buf.latin1Slice(pos, pos + n));
+      const i = this.argc++;
+      this.args[i] = i === 0 && n <= MAX_INTERNED_NAME ? internName(buf, pos, n) : buf.latin1Slice(pos, pos + n);
       pos += n + 2;
       this.bulkLen = -1;
       this.multibulkLen--;
@@ -245,12 +252,16 @@ export class RequestParser {
     this.pos = pos;
     if (this.multibulkLen > 0) return null;
     const argv = this.args;
-    this.args = [];
+    this.args = NO_ARGS;
+    this.argc = 0;
     return argv;
   }
 }
 
 const EMPTY = Buffer.alloc(0);
+const NO_ARGS: string[] = [];
+/** Like Redis (which preallocates up to 1024 argv slots), trust the announced count only when it is small. */
+const PREALLOC_ARGS = 64;
 
 /**
  * Command names come from a tiny vocabulary, so the first argument of each command is looked up in a small
