@@ -17,6 +17,7 @@
  */
 
 import { splitArgs } from '../util/splitargs';
+import { latin1 } from './latin1';
 
 const PROTO_INLINE_MAX_SIZE = 64 * 1024;
 const PROTO_MBULK_BIG_ARG = 32 * 1024;
@@ -244,7 +245,7 @@ export class RequestParser {
         break;
       }
       const i = this.argc++;
-      this.args[i] = i === 0 && n <= MAX_INTERNED_NAME ? internName(buf, pos, n) : buf.latin1Slice(pos, pos + n);
+      this.args[i] = i === 0 && n <= MAX_INTERNED_NAME ? internName(buf, pos, n) : latin1(buf, pos, n);
       pos += n + 2;
       this.bulkLen = -1;
       this.multibulkLen--;
