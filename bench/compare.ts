@@ -69,13 +69,20 @@ async function startServers(): Promise<[ServerProc, ServerProc]> {
   const redis = spawn('redis-server', ['--port', String(rp), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   const cp = await freePort();
   const cli = path.join(__dirname, '..', 'src', 'cli.js');
-  const cin = spawn(process.execPath, [cli, '--port', String(cp), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--loglevel', 'warning'], { stdio: 'ignore' });
+  const cin = spawn(process.execPath, [...serverNodeFlags(cli), cli, '--port', String(cp), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--loglevel', 'warning'], { stdio: 'ignore' });
   await waitReady(rp);
   await waitReady(cp);
   return [
     { name: 'cinnabar', port: cp, proc: cin },
     { name: 'redis', port: rp, proc: redis },
   ];
+}
+
+/** The node flags cinnabar-server runs with: those on its `#!/usr/bin/env -S node ...` line. */
+function serverNodeFlags(cliPath: string): string[] {
+  const first = fs.readFileSync(cliPath, 'utf8').split('\n', 1)[0];
+  const m = /^#!\/usr\/bin\/env -S node(.*)$/.exec(first);
+  return m === null ? [] : m[1].trim().split(/\s+/).filter((f) => f !== '');
 }
 
 function cli(port: number, ...cmd: string[]): string {

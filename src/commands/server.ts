@@ -755,16 +755,19 @@ function memoryDoctor(c: Client): void {
 }
 
 /**
- * MEMORY PURGE: Redis asks jemalloc to return dirty pages to the OS; the counterpart here is a full V8
- * garbage collection, after which V8 releases the pages it no longer needs.
+ * MEMORY PURGE: Redis asks jemalloc to return dirty pages to the OS; the counterpart here is V8's
+ * memory-reducing full collection (the "last resort" flavour: compacts the old generation and shrinks the
+ * young one), after which V8 releases the pages it no longer needs. V8's memory reducer does the same on its
+ * own once a server goes idle; this makes it happen now.
  */
-let fullGc: (() => void) | null = null;
+type GcFunction = (options?: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
+let fullGc: GcFunction | null = null;
 function memoryPurge(c: Client): void {
   if (fullGc === null) {
     v8.setFlagsFromString('--expose-gc');
-    fullGc = vm.runInNewContext('gc') as () => void;
+    fullGc = vm.runInNewContext('gc') as GcFunction;
   }
-  fullGc();
+  fullGc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   c.reply.ok();
 }
 

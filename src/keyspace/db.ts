@@ -23,26 +23,53 @@ export class KeyEntry extends DictEntry {
    */
   exp: ExpireEntry | null = null;
   /**
-   * LRU clock (seconds) of the last access, for OBJECT IDLETIME; under an LFU maxmemory-policy, Redis's LFU word
-   * instead: (minutes & 0xffff) << 8 | logarithmic access counter (OBJECT FREQ).
+   * The LRU clock and the string-encoding flags packed in one small integer (one field per key instead of
+   * three): bits 0-23 `lru`, bit 24 `rawString`, bits 25-26 `strFlags`.
    */
-  lru: number;
+  private meta: number;
+  constructor(
+    key: string,
+    public value: RValue,
+    lru: number,
+  ) {
+    super(key);
+    this.meta = lru & LRU_MASK;
+  }
+
+  /**
+   * LRU clock (seconds) of the last access, for OBJECT IDLETIME; under an LFU maxmemory-policy, Redis's LFU word
+   * instead: (minutes & 0xffff) << 8 | logarithmic access counter (OBJECT FREQ). 24 bits either way.
+   */
+  get lru(): number {
+    return this.meta & LRU_MASK;
+  }
+  set lru(v: number) {
+    this.meta = (this.meta & ~LRU_MASK) | (v & LRU_MASK);
+  }
+
   /** Set when a string value was modified in place (APPEND, SETRANGE): OBJECT ENCODING says "raw". */
-  rawString = false;
+  get rawString(): boolean {
+    return (this.meta & RAW_BIT) !== 0;
+  }
+  set rawString(b: boolean) {
+    this.meta = b ? this.meta | RAW_BIT : this.meta & ~RAW_BIT;
+  }
+
   /**
    * How Redis made a string value where its text alone does not tell (OBJECT ENCODING/REFCOUNT): STR_NO_INT for
    * values never passed through tryObjectEncoding (INCRBYFLOAT: embstr or raw even when the text is an integer),
    * STR_UNSHARED for an int object that is not one of the shared integers (COPY). Cleared when the value is replaced.
    */
-  strFlags = 0;
-  constructor(
-    key: string,
-    hash: number,
-    public value: RValue,
-    lru: number,
-  ) {
-    super(key, hash);
-    this.lru = lru;
+  get strFlags(): number {
+    return (this.meta >>> STR_FLAGS_SHIFT) & 3;
+  }
+  set strFlags(f: number) {
+    this.meta = (this.meta & ~(3 << STR_FLAGS_SHIFT)) | ((f & 3) << STR_FLAGS_SHIFT);
+  }
+
+  /** A new value replaces the old one: plain string encoding again (rawString and strFlags cleared). */
+  resetEncoding(): void {
+    this.meta &= LRU_MASK;
   }
 
   /** Absolute expiry in ms since the epoch, or -1. Expired once the clock is past it (Redis's keyIsExpired: now > when). */
@@ -52,17 +79,19 @@ export class KeyEntry extends DictEntry {
   }
 }
 
+const LRU_MASK = 0xffffff;
+const RAW_BIT = 1 << 24;
+const STR_FLAGS_SHIFT = 25;
 export const STR_NO_INT = 1;
 export const STR_UNSHARED = 2;
 
 class ExpireEntry extends DictEntry {
   constructor(
     key: string,
-    hash: number,
     readonly entry: KeyEntry,
     public at: number,
   ) {
-    super(key, hash);
+    super(key);
   }
 }
 
@@ -197,7 +226,7 @@ export class Db {
 
   /** Create key (known to be absent) with value. Signals readiness for blocking types. */
   add(key: string, value: RValue): KeyEntry {
-    const e = new KeyEntry(key, hashKey(key), value, this.newLru());
+    const e = new KeyEntry(key, value, this.newLru());
     this.dict.add(e);
     this.hooks.keyAdded(this, key);
     if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset' || value.type === 'stream')) {
@@ -214,8 +243,8 @@ export class Db {
     const h = hashKey(key);
     const old = this.dict.getWithHash(key, h);
     if (old === null) {
-      const e = new KeyEntry(key, h, value, this.newLru());
-      this.dict.add(e);
+      const e = new KeyEntry(key, value, this.newLru());
+      this.dict.add(e, h);
       this.hooks.keyAdded(this, key);
       if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset' || value.type === 'stream')) {
         this.hooks.keyReady(this, key);
@@ -228,8 +257,7 @@ export class Db {
   /** dbOverwrite: replace the value of an existing entry (found by lookup) without finding it again. */
   overwrite(old: KeyEntry, value: RValue, keepTtl = false): KeyEntry {
     old.value = value;
-    old.rawString = false;
-    old.strFlags = 0;
+    old.resetEncoding();
     // The new value gets a fresh LRU clock, but inherits the LFU counter.
     if (this.hooks.lfu === null) old.lru = this.lruClock();
     if (!keepTtl && old.exp !== null) this.removeExpire(old);
@@ -257,7 +285,7 @@ export class Db {
 
   setExpire(e: KeyEntry, at: number): void {
     if (e.exp === null) {
-      e.exp = new ExpireEntry(e.key, e.hash, e, at);
+      e.exp = new ExpireEntry(e.key, e, at);
       this.expires.add(e.exp);
     } else {
       e.exp.at = at;

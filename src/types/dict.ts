@@ -18,10 +18,8 @@
 export class DictEntry {
   /** Next entry in the same bucket. */
   next: this | null = null;
-  constructor(
-    readonly key: string,
-    readonly hash: number,
-  ) {}
+  /** No hash is kept on the entry (8 bytes per element saved): the Dict recomputes it when it resizes. */
+  constructor(readonly key: string) {}
 }
 
 const SEED = (Math.random() * 0x7fffffff) | 0;
@@ -69,7 +67,7 @@ export class Dict<E extends DictEntry> {
     const h = hashKey(key);
     let e = this.table[h & this.mask];
     while (e !== null) {
-      if (e.hash === h && e.key === key) return e;
+      if (e.key === key) return e;
       e = e.next;
     }
     return null;
@@ -79,16 +77,16 @@ export class Dict<E extends DictEntry> {
   getWithHash(key: string, h: number): E | null {
     let e = this.table[h & this.mask];
     while (e !== null) {
-      if (e.hash === h && e.key === key) return e;
+      if (e.key === key) return e;
       e = e.next;
     }
     return null;
   }
 
-  /** Insert an entry whose key is known to be absent. */
-  add(entry: E): void {
+  /** Insert an entry whose key is known to be absent; `h` is hashKey(entry.key) when the caller has it. */
+  add(entry: E, h = hashKey(entry.key)): void {
     if (this.size >= this.table.length) this.resize(this.table.length * 2);
-    const idx = entry.hash & this.mask;
+    const idx = h & this.mask;
     entry.next = this.table[idx];
     this.table[idx] = entry;
     this.size++;
@@ -96,7 +94,7 @@ export class Dict<E extends DictEntry> {
 
   /** Replace the entry with the same key by `entry` (keeps its bucket position). */
   replace(old: E, entry: E): void {
-    const idx = old.hash & this.mask;
+    const idx = hashKey(old.key) & this.mask;
     let prev: E | null = null;
     let e = this.table[idx];
     while (e !== null && e !== old) {
@@ -117,7 +115,7 @@ export class Dict<E extends DictEntry> {
     let prev: E | null = null;
     let e = this.table[idx];
     while (e !== null) {
-      if (e.hash === h && e.key === key) {
+      if (e.key === key) {
         if (prev === null) this.table[idx] = e.next;
         else prev.next = e.next;
         e.next = null;
@@ -155,7 +153,7 @@ export class Dict<E extends DictEntry> {
       let e = old[i];
       while (e !== null) {
         const next = e.next;
-        const idx = e.hash & mask;
+        const idx = hashKey(e.key) & mask;
         e.next = table[idx];
         table[idx] = e;
         e = next;

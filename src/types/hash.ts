@@ -23,10 +23,9 @@ const MEMORY_SAMPLES = 5;
 export class HashEntry extends DictEntry {
   constructor(
     key: string,
-    hash: number,
     public value: string,
   ) {
-    super(key, hash);
+    super(key);
   }
 }
 
@@ -136,7 +135,7 @@ export class HashValue implements CollectionValue {
       e.value = value;
       return false;
     }
-    d.add(new HashEntry(field, h, value));
+    d.add(new HashEntry(field, value), h);
     return true;
   }
 
@@ -178,7 +177,7 @@ export class HashValue implements CollectionValue {
   private convertToHashtable(): void {
     const lp = this.lp!;
     const d = new Dict<HashEntry>();
-    for (let i = 0; i < lp.length; i += 2) d.add(new HashEntry(lp[i], hashKey(lp[i]), lp[i + 1]));
+    for (let i = 0; i < lp.length; i += 2) d.add(new HashEntry(lp[i], lp[i + 1]));
     this.lp = null;
     this.dict = d;
   }
@@ -189,7 +188,7 @@ export class HashValue implements CollectionValue {
       h.lp = this.lp.slice();
     } else {
       const d = new Dict<HashEntry>();
-      this.dict!.forEach((e) => d.add(new HashEntry(e.key, e.hash, e.value)));
+      this.dict!.forEach((e) => d.add(new HashEntry(e.key, e.value)));
       h.lp = null;
       h.dict = d;
     }

@@ -115,13 +115,13 @@ export class SetValue implements CollectionValue {
       const d = this.dict!;
       const h = hashKey(m);
       if (d.getWithHash(m, h) !== null) return false;
-      d.add(new DictEntry(m, h));
+      d.add(new DictEntry(m), h);
       return true;
     }
     const v = toInt64(m);
     if (v === null) {
       this.convertToHashtable();
-      this.dict!.add(new DictEntry(m, hashKey(m)));
+      this.dict!.add(new DictEntry(m));
       return true;
     }
     const i = intSearch(ints, v);
@@ -206,7 +206,7 @@ export class SetValue implements CollectionValue {
     const d = new Dict<DictEntry>();
     for (let i = 0; i < ints.length; i++) {
       const m = String(ints[i]);
-      d.add(new DictEntry(m, hashKey(m)));
+      d.add(new DictEntry(m));
     }
     this.ints = null;
     this.dict = d;
@@ -215,7 +215,7 @@ export class SetValue implements CollectionValue {
   clone(): SetValue {
     if (this.ints !== null) return new SetValue(this.ints.slice(), null);
     const d = new Dict<DictEntry>();
-    this.dict!.forEach((e) => d.add(new DictEntry(e.key, e.hash)));
+    this.dict!.forEach((e) => d.add(new DictEntry(e.key)));
     return new SetValue(null, d);
   }
 

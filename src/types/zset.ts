@@ -60,10 +60,9 @@ const MEMORY_SAMPLES = 5;
 export class ZsetEntry extends DictEntry {
   constructor(
     key: string,
-    hash: number,
     public score: number,
   ) {
-    super(key, hash);
+    super(key);
   }
 }
 
@@ -143,7 +142,7 @@ export class Zset implements CollectionValue {
       const d = new Dict<ZsetEntry>();
       const lm = this.lm!;
       const ls = this.ls!;
-      for (let i = 0; i < lm.length; i++) d.add(new ZsetEntry(lm[i], hashKey(lm[i]), ls[i]));
+      for (let i = 0; i < lm.length; i++) d.add(new ZsetEntry(lm[i], ls[i]));
       viewDict = d;
     }
     return viewDict;
@@ -221,7 +220,7 @@ export class Zset implements CollectionValue {
     }
     if (viewOwner === this) {
       viewZsl!.insert(score, member);
-      if (viewDict !== null) viewDict.add(new ZsetEntry(member, hashKey(member), score));
+      if (viewDict !== null) viewDict.add(new ZsetEntry(member, score));
     }
   }
 
@@ -345,7 +344,7 @@ export class Zset implements CollectionValue {
     }
     if ((flags & ZADD_XX) !== 0) return ZADD_OUT_NOP;
     this.sl!.insert(score, member);
-    dict.add(new ZsetEntry(member, h, score));
+    dict.add(new ZsetEntry(member, score), h);
     this.newScore = score;
     return ZADD_OUT_ADDED;
   }
@@ -360,7 +359,7 @@ export class Zset implements CollectionValue {
       return;
     }
     this.sl!.insert(score, member);
-    this.md!.add(new ZsetEntry(member, hashKey(member), score));
+    this.md!.add(new ZsetEntry(member, score));
   }
 
   /** zsetDel: remove member; true when it was there. */
@@ -448,7 +447,7 @@ export class Zset implements CollectionValue {
     const dict = new Dict<ZsetEntry>();
     for (let i = 0; i < lm.length; i++) {
       zsl.insert(ls[i], lm[i]);
-      dict.add(new ZsetEntry(lm[i], hashKey(lm[i]), ls[i]));
+      dict.add(new ZsetEntry(lm[i], ls[i]));
     }
     if (viewOwner === this) dropView();
     this.sl = zsl;
@@ -587,7 +586,7 @@ export class Zset implements CollectionValue {
     // Highest first: each insert stops at the head, as zsetDup does it.
     for (let x = this.sl!.tail; x !== null; x = x.backward) {
       z.sl!.insert(x.score, x.member);
-      z.md!.add(new ZsetEntry(x.member, hashKey(x.member), x.score));
+      z.md!.add(new ZsetEntry(x.member, x.score));
     }
     return z;
   }
