@@ -18,7 +18,7 @@ import { NOTIFY } from '../notify';
 import { HashEntry, HashValue, FieldValue } from '../types/hash';
 import { Int64, toInt64 } from '../types/set';
 import { is, lookupRead, lookupWrite, readCollection } from './util';
-import { addLongDouble, formatLongDoubleHuman, LongDouble, parseLongDouble } from '../util/numbers';
+import { addLongDouble, formatInt, formatLongDoubleHuman, LongDouble, parseLongDouble } from '../util/numbers';
 import { globMatch } from '../util/glob';
 import { parseScanCursor } from './keys';
 
@@ -207,7 +207,7 @@ function hincrby(c: Client, argv: string[]): void {
     }
     result = r;
   }
-  setComputed(c, h, argv[2], String(result));
+  setComputed(c, h, argv[2], typeof result === 'number' ? formatInt(result) : String(result));
   c.reply.int(result);
   hashChanged(c, key, 'hincrby', 1);
 }

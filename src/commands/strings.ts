@@ -19,7 +19,7 @@ import { ERR } from '../resp/errors';
 import { SHARED } from '../resp/reply';
 import { NOTIFY } from '../notify';
 import { lookupRead, lookupWrite, readString } from './util';
-import { addLongDouble, formatLongDoubleHuman, LongDouble, parseI64, parseLongDouble, parseSafeInt } from '../util/numbers';
+import { addLongDouble, formatInt, formatLongDoubleHuman, LongDouble, parseI64, parseLongDouble, parseSafeInt } from '../util/numbers';
 
 /** The argument as C code sees it: up to the first NUL byte, lower-cased (for keyword comparisons). */
 export function keyword(arg: string): string {
@@ -430,7 +430,7 @@ function incrBy(c: Client, key: string, by: number | bigint): void {
       return;
     }
   }
-  const text = String(result);
+  const text = typeof result === 'number' ? formatInt(result) : String(result);
   if (e !== null) {
     e.value = text;
     e.rawString = false;

@@ -48,7 +48,10 @@ function writeHeader(b: Buffer, p: number, type: number, n: number): number {
     b[p++] = 48 + ((n / 10) | 0);
     b[p++] = 48 + (n % 10);
   } else {
-    const digits = n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : String(n).length;
+    // Count the digits arithmetically: String(n).length would put every large reply value into V8's
+    // number-to-string cache, keeping thousands of strings alive through young-generation collections.
+    let digits = 3;
+    for (let limit = 1000; n >= limit && digits < 16; limit *= 10) digits++;
     let q = p + digits;
     p = q;
     while (n >= 1) {

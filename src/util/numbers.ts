@@ -48,6 +48,8 @@
  * 2.9802322387695312e-08. formatDouble handles those ties.
  */
 
+import { latin1 } from '../resp/latin1';
+
 // ---------------------------------------------------------------------------
 // Integers
 // ---------------------------------------------------------------------------
@@ -60,6 +62,27 @@ const CH_DOT = 46;
 
 const I64_MAX = 9223372036854775807n;
 const I64_MIN = -9223372036854775808n;
+
+const digitScratch = Buffer.alloc(24);
+
+/**
+ * The decimal text of a safe integer, as String(n) writes it. Counters (INCR, HINCRBY) go through this rather
+ * than String(n): V8 keeps every String(n) result in its number-to-string cache, so each counter value stayed
+ * alive for thousands of later commands, survived young-generation collections and was promoted, which made
+ * each collection copy the cache's strings and slowly filled the old generation.
+ */
+export function formatInt(n: number): string {
+  const buf = digitScratch;
+  let v = n < 0 ? -n : n;
+  let p = buf.length;
+  do {
+    const q = Math.floor(v / 10);
+    buf[--p] = 48 + (v - q * 10);
+    v = q;
+  } while (v > 0);
+  if (n < 0) buf[--p] = 45; /* '-' */
+  return latin1(buf, p, buf.length - p);
+}
 
 /**
  * Redis string2ll restricted to the JS safe-integer range: returns the value

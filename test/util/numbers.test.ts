@@ -9,10 +9,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rng } from '../helpers';
 import {
   LongDouble,
   addLongDouble,
   formatDouble,
+  formatInt,
   formatDoubleHuman,
   formatLongDoubleHuman,
   longDoubleFromBigInt,
@@ -537,4 +539,14 @@ test('parseLongDouble agrees with parseDouble on values doubles can hold exactly
     const s = formatDouble(d);
     assert.equal(longDoubleToNumber(parseLongDouble(s)!), parseDouble(s), s);
   }
+});
+
+test('formatInt writes every safe integer as String(n) does', () => {
+  const r = rng(11);
+  const values = [0, 1, -1, 9, 10, -10, 99, 100, 2 ** 31, -(2 ** 31), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+  for (let i = 0; i < 5000; i++) {
+    const magnitude = 10 ** Math.floor(r() * 16);
+    values.push(Math.floor((r() - 0.5) * 2 * magnitude));
+  }
+  for (const v of values) assert.equal(formatInt(v), String(v), `value ${v}`);
 });
