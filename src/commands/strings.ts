@@ -171,7 +171,9 @@ function setGeneric(c: Client, flags: number, key: string, value: string, expire
     }
     return;
   }
-  const e = existing !== null ? db.overwrite(existing, value, (flags & OBJ.KEEPTTL) !== 0) : db.add(key, value);
+  // Not found may still mean stored: an expired key is kept while CLIENT PAUSE freezes expiry, so a key not
+  // found goes through db.set, which overwrites such an entry instead of adding a second one.
+  const e = existing !== null ? db.overwrite(existing, value, (flags & OBJ.KEEPTTL) !== 0) : db.set(key, value);
   c.server.keyModified(db, key);
   c.server.dirty++;
   c.server.notify(NOTIFY.string, 'set', key, db.id);
