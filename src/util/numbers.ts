@@ -579,6 +579,18 @@ const strtodScratch: StrtodResult = { value: 0, end: 0, erange: false };
  */
 export function parseDouble(s: string): number | null {
   const len = s.length;
+  // Fast path for the common score: an optional '-' and at most 15 decimal digits, which strtod reads exactly.
+  const neg = len > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
+  if (len > neg && len - neg <= 15) {
+    let v = 0;
+    let i = neg;
+    for (; i < len; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === len) return neg === 1 ? -v : v;
+  }
   if (len === 0 || isCSpace(s.charCodeAt(0))) return null;
   const scan = scanStrtod(s, 0, scanScratch);
   if (scan.end !== len || scan.kind === K_NAN || scan.kind === K_NONE) return null;

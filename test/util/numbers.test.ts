@@ -550,3 +550,18 @@ test('formatInt writes every safe integer as String(n) does', () => {
   }
   for (const v of values) assert.equal(formatInt(v), String(v), `value ${v}`);
 });
+
+test('parseDouble reads plain integers (its fast path) exactly as strtod does', () => {
+  const r = rng(12);
+  const cases = ['0', '-0', '007', '-007', '1', '-1', '999999999999999', '-999999999999999', '9999999999999999', '12345678901234567', '-', '1-', '--1'];
+  for (let i = 0; i < 3000; i++) {
+    const digits = 1 + Math.floor(r() * 17);
+    let t = r() < 0.5 ? '-' : '';
+    for (let k = 0; k < digits; k++) t += String(Math.floor(r() * 10));
+    cases.push(t);
+  }
+  for (const t of cases) {
+    const lenient = /^-?\d+$/.test(t) ? parseDoubleLenient(t) : null;
+    assert.ok(Object.is(parseDouble(t), lenient), `${t}: ${parseDouble(t)} vs ${lenient}`);
+  }
+});
