@@ -76,7 +76,10 @@ export class Server implements KeyspaceHooks {
   readonly persistence: Persistence;
   readonly stats: ServerStats;
   /** Clients that must not receive replies any more but whose flush is pending. */
-  private pendingFlush: Client[] = [];
+  /** Clients with output to write: pendingFlush[0, pendingCount). */
+  private pendingFlush: Array<Client | null> = [];
+  private pendingCount = 0;
+  private flushing = false;
   private flushScheduled = false;
   private listeners: net.Server[] = [];
   private cronTimer: NodeJS.Timeout | null = null;
@@ -236,7 +239,7 @@ export class Server implements KeyspaceHooks {
   // ---- output ----
 
   queueFlush(c: Client): void {
-    this.pendingFlush.push(c);
+    this.pendingFlush[this.pendingCount++] = c;
     // A socket's data handler flushes when it is done; anything else gets a flush at the end of this tick.
     if (!this.flushScheduled && !this.inDataEvent) {
       this.flushScheduled = true;
@@ -247,13 +250,26 @@ export class Server implements KeyspaceHooks {
   /** True while Client.onData runs (it calls flushPending itself at the end). */
   inDataEvent = false;
 
-  /** Write every client with pending output. */
+  /**
+   * Write every client with pending output. The list is reused, not replaced, so a flush allocates
+   * nothing (with one request per read this runs once per request); clients queued while it runs, even
+   * by a nested call, are written by the same loop.
+   */
   flushPending(): void {
     this.flushScheduled = false;
+    if (this.flushing || this.pendingCount === 0) return;
+    this.flushing = true;
     const list = this.pendingFlush;
-    if (list.length === 0) return;
-    this.pendingFlush = [];
-    for (let i = 0; i < list.length; i++) list[i].reply.flush();
+    try {
+      for (let i = 0; i < this.pendingCount; i++) {
+        const c = list[i]!;
+        list[i] = null;
+        c.reply.flush();
+      }
+    } finally {
+      this.pendingCount = 0;
+      this.flushing = false;
+    }
   }
 
   /** Output-buffer limits by client class (client-output-buffer-limit): close clients over the limit. */

@@ -38,6 +38,7 @@ const BIG_STRING = 64 * 1024;
 /** Strings up to this length are copied with a loop instead of latin1Write. */
 const SMALL_STRING = 32;
 const pool: Buffer[] = [];
+const ONE_CHUNK: Array<Buffer | string> = [];
 
 /** Write `<type><decimal n>\r\n` at p (n a non-negative safe integer); returns the new position. */
 function writeHeader(b: Buffer, p: number, type: number, n: number): number {
@@ -73,7 +74,10 @@ function takeBuffer(minSize: number): Buffer {
   return Buffer.allocUnsafe(minSize);
 }
 
-/** Receives what a writer flushes. Returns true when the data was fully written and buffers may be reused. */
+/**
+ * Receives what a writer flushes. Returns true when the data was fully written and buffers may be reused.
+ * The array is only lent for the call (the writer reuses it); the chunks in it may be kept.
+ */
 export interface ReplySink {
   write(chunks: Array<Buffer | string>): boolean;
 }
@@ -302,17 +306,26 @@ export class ReplyWriter {
     this.dirty = false;
     const b = this.buf;
     let chunks = this.chunks;
-    if (b !== null && this.pos > 0) chunks.push(b.subarray(0, this.pos));
+    const pos = this.pos;
     this.buf = null;
     this.pos = 0;
     this.pending = 0;
     if (chunks.length === 0) {
-      if (b !== null && b.length === POOL_BUFFER_SIZE) pool.push(b);
-      return;
+      if (b === null || pos === 0) {
+        if (b !== null && b.length === POOL_BUFFER_SIZE) pool.push(b);
+        return;
+      }
+      // The common case, one buffer: hand it over in a reused one-element array (sinks do not keep it).
+      chunks = ONE_CHUNK;
+      chunks[0] = b.subarray(0, pos);
+    } else {
+      if (b !== null && pos > 0) chunks.push(b.subarray(0, pos));
+      this.chunks = [];
     }
-    this.chunks = [];
+    const single = chunks.length === 1;
     const done = this.sink.write(chunks);
-    if (done && b !== null && b.length === POOL_BUFFER_SIZE && chunks.length === 1 && pool.length < 16) {
+    if (chunks === ONE_CHUNK) ONE_CHUNK.length = 0;
+    if (done && b !== null && b.length === POOL_BUFFER_SIZE && single && pool.length < 16) {
       pool.push(b);
     }
   }
