@@ -13,7 +13,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, RawConnection, encodeCommand, hasRedis, script } from './helpers';
+import { Differential, RawConnection, encodeCommand, hasRedis, script, useDifferential } from './helpers';
 import { Session, sessionScript } from './multi-client';
 import { textOf } from './resp-raw';
 
@@ -226,12 +226,7 @@ client setname ""
 
 describe('differential: connection commands', { skip: SKIP }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   for (const proto of PROTOS) {
     it(`PING, ECHO, SELECT, AUTH and HELLO in every form (RESP${proto})`, async () => {
@@ -308,12 +303,7 @@ describe('differential: connection commands', { skip: SKIP }, () => {
 
 describe('differential: RESET', { skip: SKIP }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   /** MONITOR lines: "+<time> [<db> <ip:port>]" → "+TS [<db> PEER]". */
   const maskAll = (s: string) => mask(s).replace(/\+\d+\.\d{6} \[(\d+) [^\]]+\]/g, '+TS [$1 PEER]');

@@ -16,9 +16,9 @@
  * footer check and reach the value decoder.
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, hasRedis, RawConnection, rng } from './helpers';
+import { Differential, hasRedis, RawConnection, rng, useDifferential } from './helpers';
 import { crc64 } from '../src/persistence/crc64';
 
 /** The body of a bulk-string reply (RESP2/RESP3), or null for a null reply. */
@@ -135,12 +135,7 @@ async function crossRestore(d: Differential): Promise<string | null> {
 
 describe('differential: DUMP and RESTORE', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   for (const proto of ['2', '3']) {
     it(`DUMP is byte-identical for deterministic encodings (RESP${proto})`, async () => {

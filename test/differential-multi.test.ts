@@ -8,7 +8,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, RawConnection, hasRedis, rng, startCinnabar } from './helpers';
+import { Differential, RawConnection, hasRedis, rng, startCinnabar, useDifferential } from './helpers';
 import { Session, sessionScript } from './multi-client';
 import { hasCommand } from './keys-support';
 
@@ -247,12 +247,7 @@ const SCRIPTS: Record<string, string> = {
 
 describe('differential: transactions', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   for (const proto of ['2', '3']) {
     for (const [name, text] of Object.entries(SCRIPTS)) {

@@ -9,9 +9,9 @@
  * fine), and the fuzzer's patterns never overlap so a message matches at most one pattern of a client.
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, hasRedis, rng } from './helpers';
+import { Differential, hasRedis, rng, useDifferential } from './helpers';
 import { Session, sessionScript } from './multi-client';
 
 /** HELLO's reply carries the client id. */
@@ -176,12 +176,7 @@ const SCRIPTS: Record<string, string> = {
 
 describe('differential: pub/sub', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   for (const proto of ['2', '3']) {
     for (const [name, text] of Object.entries(SCRIPTS)) {

@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
-import { Differential, RawConnection, hasRedis, rng, script, startCinnabar, startRedis } from './helpers';
+import { Differential, RawConnection, hasRedis, rng, script, startCinnabar, startRedis, useDifferential } from './helpers';
 import { createServer } from '../src/index';
 import { decode, hasCommand } from './keys-support';
 import { joinAggregate, mapPairs, splitAggregate, textOf } from './resp-raw';
@@ -101,12 +101,7 @@ function registeredOnly(text: string, meta: Record<string, unknown>): string {
 
 describe('differential: COMMAND', { skip: SKIP }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   for (const proto of PROTOS) {
     it(`COMMAND INFO and DOCS of every implemented command and subcommand (RESP${proto})`, async () => {
@@ -538,12 +533,7 @@ const DANGEROUS = new Set(['port', 'bind', 'dir', 'requirepass', 'maxclients', '
 
 describe('differential: CONFIG', { skip: SKIP }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   it('every default of the config table is Redis 7.0 default (bind and dir aside)', async () => {
     const bare = await startBareRedis();
@@ -872,12 +862,7 @@ function infoLayout(raw: string): Array<[string, string[]]> {
 
 describe('differential: INFO', { skip: SKIP }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   const SECTION_ARGS = [
     [],

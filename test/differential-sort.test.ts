@@ -12,9 +12,9 @@
  * whose score parsing resets errno. Ties under BY + LIMIT follow Redis's pqsort, which is ported as is.
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, hasRedis, script } from './helpers';
+import { Differential, hasRedis, script, useDifferential } from './helpers';
 
 const SCRIPTS: Record<string, string> = {
   'lists: numeric, alpha, limit, desc': `
@@ -223,12 +223,7 @@ SCRIPTS['BY with LIMIT: pqsort ties'] = pqsortScript();
 
 describe('differential: SORT', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
   for (const proto of ['2', '3']) {
     for (const [name, text] of Object.entries(SCRIPTS)) {
       it(`${name} (RESP${proto})`, async () => {

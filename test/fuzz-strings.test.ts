@@ -13,9 +13,9 @@
  * Replay a failure with FUZZ_SEED=<seed> (printed in the assertion message).
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, hasRedis, rng } from './helpers';
+import { Differential, hasRedis, rng, useDifferential } from './helpers';
 import { decode, hasCommand, scanAll } from './keys-support';
 
 const hasLists = hasCommand('rpush');
@@ -139,12 +139,7 @@ const TOLERANCE: Record<string, number> = { ttl: 2, expiretime: 2, pttl: 2000, p
 
 describe('fuzz: strings and keys', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   for (const [proto, count] of [
     ['2', 2500],

@@ -14,9 +14,9 @@
  * Set FUZZ_SEED to replay a failure; the seed is printed in the assertion message.
  */
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, RawConnection, hasRedis, rng } from './helpers';
+import { Differential, RawConnection, hasRedis, rng, useDifferential } from './helpers';
 import { parseReply } from './collection-helpers';
 import { Zset } from '../src/types/zset';
 
@@ -180,12 +180,7 @@ function checkZsets(d: Differential): void {
 
 describe('fuzz: sorted sets', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   const seeds = process.env.FUZZ_SEED ? [Number(process.env.FUZZ_SEED)] : [Date.now() % 1000000, 424242];
   for (const seed of seeds) {

@@ -9,7 +9,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, RawConnection, encodeCommand, hasRedis, startCinnabar } from './helpers';
+import { Differential, RawConnection, encodeCommand, hasRedis, startCinnabar, useDifferential } from './helpers';
 import { Session, sessionScript } from './multi-client';
 import type { CinnabarServer } from '../src/index';
 
@@ -36,12 +36,7 @@ async function transcript(conn: RawConnection, commands: string[][]): Promise<st
 
 describe('differential: introspection', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   describe('MONITOR', () => {
     const SCRIPT = `

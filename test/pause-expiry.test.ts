@@ -8,7 +8,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Differential, RawConnection, encodeCommand, drainEvents, hasRedis } from './helpers';
+import { Differential, RawConnection, encodeCommand, drainEvents, hasRedis, useDifferential } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,12 +54,7 @@ function checkStructure(name: string, calls: number, flat: number[]): void {
 
 describe('differential: LATENCY HISTOGRAM', { skip: !hasRedis && 'redis-server not installed' }, () => {
   let d: Differential;
-  before(async () => {
-    d = await Differential.start();
-  });
-  after(async () => {
-    await d?.stop();
-  });
+  useDifferential((x) => (d = x));
 
   it('matches Redis for a deterministic script in RESP2 and RESP3', async () => {
     const script = [

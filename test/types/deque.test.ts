@@ -12,17 +12,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Deque } from '../../src/types/deque';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers';
 
 /** The backing array, for checking that dead slots hold nothing. */
 function slots<T>(d: Deque<T>): (T | undefined)[] {
@@ -262,7 +252,7 @@ test('clear releases the buffer', () => {
 
 test('random ops against a plain array', () => {
   for (const seed of [1, 2, 3]) {
-    const rand = prng(seed);
+    const rand = rng(seed);
     const d = new Deque<number>();
     const model: number[] = [];
     let next = 0;

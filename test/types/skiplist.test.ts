@@ -24,18 +24,7 @@ import {
   parseLexRange,
   compareLex,
 } from '../../src/types/skiplist';
-
-/** mulberry32: small seeded PRNG so random tests are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers';
 
 interface Entry {
   score: number;
@@ -441,7 +430,7 @@ function assertSameAsModel(zsl: SkipList, model: Model): void {
 
 for (const seed of [1, 2, 3, 42, 1234]) {
   test(`random ops against a sorted-array model (seed ${seed})`, () => {
-    const rand = prng(seed);
+    const rand = rng(seed);
     const zsl = new SkipList();
     const model = new Model();
     const members = Array.from({ length: 3000 }, () => randomMember(rand));
@@ -543,7 +532,7 @@ function randomLexBound(rand: () => number, members: string[]): LexBound {
 
 for (const seed of [7, 8, 99]) {
   test(`random lex ranges on equal scores against the model (seed ${seed})`, () => {
-    const rand = prng(seed);
+    const rand = rng(seed);
     const zsl = new SkipList();
     const model = new Model();
     const members = Array.from({ length: 1000 }, () => randomMember(rand));

@@ -14,17 +14,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Zset, ZADD_INCR, ZADD_OUT_ADDED, ZADD_OUT_UPDATED } from '../../src/types/zset';
 import { LEX_MAX, LEX_MIN, LexRange, ScoreRange, SkipNode } from '../../src/types/skiplist';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers';
 
 function walk(z: Zset, reverse: boolean): string[] {
   const out: string[] = [];
@@ -69,7 +59,7 @@ function randomScoreRange(r: () => number): ScoreRange {
 
 test('listpack arrays and skiplist agree under random writes (with view eviction)', () => {
   for (const seed of [1, 2, 3, 42]) {
-    const r = prng(seed);
+    const r = rng(seed);
     const lp = new Zset(true);
     const sk = new Zset(false);
     const other = new Zset(true);
@@ -122,7 +112,7 @@ test('listpack arrays and skiplist agree under random writes (with view eviction
 });
 
 test('lex ranges on equal scores: listpack walk matches the skiplist', () => {
-  const r = prng(9);
+  const r = rng(9);
   const lp = new Zset(true);
   const sk = new Zset(false);
   for (let i = 0; i < 60; i++) {
