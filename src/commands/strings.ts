@@ -171,9 +171,7 @@ function setGeneric(c: Client, flags: number, key: string, value: string, expire
     }
     return;
   }
-  // Not found may still mean stored: an expired key is kept while CLIENT PAUSE freezes expiry, so a key not
-  // found goes through db.set, which overwrites such an entry instead of adding a second one.
-  const e = existing !== null ? db.overwrite(existing, value, (flags & OBJ.KEEPTTL) !== 0) : db.set(key, value);
+  const e = existing !== null ? db.overwrite(existing, value, (flags & OBJ.KEEPTTL) !== 0) : db.add(key, value);
   c.server.keyModified(db, key);
   c.server.dirty++;
   c.server.notify(NOTIFY.string, 'set', key, db.id);
@@ -435,8 +433,7 @@ function incrBy(c: Client, key: string, by: number | bigint): void {
   const text = typeof result === 'number' ? formatInt(result) : String(result);
   if (e !== null) {
     e.value = text;
-    e.rawString = false;
-    e.strFlags = 0;
+    e.resetEncoding();
   } else {
     db.add(key, text);
   }

@@ -224,10 +224,16 @@ export class Db {
     this.hooks.keyModified(this, e.key);
   }
 
-  /** Create key (known to be absent) with value. Signals readiness for blocking types. */
-  add(key: string, value: RValue): KeyEntry {
+  /**
+   * Create key (not found by a lookup) with value. Signals readiness for blocking types. `h` is hashKey(key)
+   * when the caller has it.
+   */
+  add(key: string, value: RValue, h = hashKey(key)): KeyEntry {
+    // Not found may still mean stored: while CLIENT PAUSE freezes expiry, lookups hide an expired key but
+    // keep it. The new value replaces it rather than sitting beside it.
+    if (this.hooks.expirePaused && this.dict.getWithHash(key, h) !== null) this.removeEntry(key);
     const e = new KeyEntry(key, value, this.newLru());
-    this.dict.add(e);
+    this.dict.add(e, h);
     this.hooks.keyAdded(this, key);
     if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset' || value.type === 'stream')) {
       this.hooks.keyReady(this, key);
@@ -242,16 +248,7 @@ export class Db {
   set(key: string, value: RValue, keepTtl = false): KeyEntry {
     const h = hashKey(key);
     const old = this.dict.getWithHash(key, h);
-    if (old === null) {
-      const e = new KeyEntry(key, value, this.newLru());
-      this.dict.add(e, h);
-      this.hooks.keyAdded(this, key);
-      if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset' || value.type === 'stream')) {
-        this.hooks.keyReady(this, key);
-      }
-      return e;
-    }
-    return this.overwrite(old, value, keepTtl);
+    return old === null ? this.add(key, value, h) : this.overwrite(old, value, keepTtl);
   }
 
   /** dbOverwrite: replace the value of an existing entry (found by lookup) without finding it again. */
