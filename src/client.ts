@@ -158,7 +158,7 @@ export class Client implements ReplySink {
       this.processInput();
     } finally {
       server.inDataEvent = false;
-      if (transient) this.parser.detach();
+      if (transient) this.parser.detach(chunk);
     }
     server.flushPending();
   }

@@ -25,8 +25,17 @@ interface UserBufferHandle {
   useUserBuffer?: (buf: Uint8Array) => void;
 }
 
-function symbolNamed(obj: object, name: string): symbol | undefined {
-  return Object.getOwnPropertySymbols(obj).find((s) => s.description === name);
+/** The socket fields behind `onread` (found once, on the first socket), or null when Node has none. */
+let userBufferSymbols: { kBuffer: symbol; kBufferCb: symbol } | null | undefined;
+
+function findSymbols(socket: Socket): { kBuffer: symbol; kBufferCb: symbol } | null {
+  if (userBufferSymbols === undefined) {
+    const own = Object.getOwnPropertySymbols(socket);
+    const kBuffer = own.find((s) => s.description === 'kBuffer');
+    const kBufferCb = own.find((s) => s.description === 'kBufferCb');
+    userBufferSymbols = kBuffer !== undefined && kBufferCb !== undefined ? { kBuffer, kBufferCb } : null;
+  }
+  return userBufferSymbols;
 }
 
 /**
@@ -35,14 +44,13 @@ function symbolNamed(obj: object, name: string): symbol | undefined {
  */
 export function attachInput(socket: Socket, onChunk: (chunk: Buffer, transient: boolean) => void): void {
   const handle = (socket as unknown as { _handle?: UserBufferHandle | null })._handle;
-  const kBuffer = symbolNamed(socket, 'kBuffer');
-  const kBufferCb = symbolNamed(socket, 'kBufferCb');
-  if (handle != null && typeof handle.useUserBuffer === 'function' && kBuffer !== undefined && kBufferCb !== undefined) {
+  const symbols = findSymbols(socket);
+  if (handle != null && typeof handle.useUserBuffer === 'function' && symbols !== null) {
     if (shared === null) shared = Buffer.allocUnsafe(READ_BUFFER_SIZE);
     const buf = shared;
     const fields = socket as unknown as Record<symbol, unknown>;
-    fields[kBuffer] = buf;
-    fields[kBufferCb] = (nread: number): void => onChunk(buf.subarray(0, nread), true);
+    fields[symbols.kBuffer] = buf;
+    fields[symbols.kBufferCb] = (nread: number): void => onChunk(buf.subarray(0, nread), true);
     handle.useUserBuffer(buf);
   } else {
     socket.on('data', (chunk: Buffer) => onChunk(chunk, false));

@@ -79,14 +79,15 @@ export class RequestParser {
   }
 
   /**
-   * The chunk last fed is about to be reused by its owner (a shared read buffer, socket-input.ts): keep a
-   * private copy of the bytes not consumed yet, if any. Cheap when everything was parsed, the common case.
+   * `chunk`, fed earlier, is about to be reused by its owner (a shared read buffer, socket-input.ts): keep a
+   * private copy of its bytes not consumed yet, if any. Nothing to copy when everything was parsed (the common
+   * case) or when the tail already lives in a buffer of the parser's own (joined with an earlier tail).
    */
-  detach(): void {
+  detach(chunk: Buffer): void {
     if (this.pos >= this.buf.length) {
       this.buf = EMPTY;
       this.pos = 0;
-    } else {
+    } else if (this.buf.buffer === chunk.buffer) {
       this.buf = Buffer.from(this.buf.subarray(this.pos));
       this.pos = 0;
     }
