@@ -12,25 +12,13 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { RawConnection, hasRedis } from './helpers';
+import { RawConnection, freePort, hasRedis } from './helpers';
 
 const CLI = path.join(__dirname, '..', 'src', 'cli.js');
 const LOG_LINE = /^(\d+):([CMS]) (\d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3}) ([.\-*#]) (.*)$/;
 const HANDLER_LINE = /^(\d+):signal-handler \(\d+\) (.*)$/;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A running server process with its output collected. */
 class Proc {
