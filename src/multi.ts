@@ -35,6 +35,7 @@ function clientWatches(c: Client): ClientWatches | undefined {
 
 /** keyIsExpired: stored with a TTL that has passed (a key nobody deleted yet). */
 function keyIsExpired(server: Server, db: Db, key: string): boolean {
+  // Packed keys have no TTL: only a node in dict can be expired.
   const e = db.dict.get(key);
   return e !== null && e.expireAt !== -1 && e.expireAt < server.clock.now();
 }
@@ -91,7 +92,7 @@ export function touchWatchedKey(server: Server, db: Db, key: string): void {
   for (const c of [...clients]) {
     const wk = watchOf(c, db, key);
     if (wk !== undefined && wk.expired) {
-      if (db.dict.get(key) === null) {
+      if (!db.has(key)) {
         wk.expired = false;
         continue;
       }
@@ -112,8 +113,8 @@ export function touchAllWatchedKeysInDb(server: Server, emptied: Db, replacedWit
   const byKey = server.watchedKeys.get(emptied);
   if (byKey === undefined) return;
   for (const [key, clients] of [...byKey]) {
-    const inEmptied = emptied.dict.get(key) !== null;
-    const inReplacement = replacedWith !== null && replacedWith.dict.get(key) !== null;
+    const inEmptied = emptied.has(key);
+    const inReplacement = replacedWith !== null && replacedWith.has(key);
     if (!inEmptied && !inReplacement) continue;
     for (const c of [...clients]) {
       const wk = watchOf(c, emptied, key);

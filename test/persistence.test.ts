@@ -120,7 +120,7 @@ type Dump = Map<string, KeyDump>; // "db\x00key" -> dump
 function dumpCinnabar(server: Server): Dump {
   const out: Dump = new Map();
   for (const db of server.dbs) {
-    db.dict.forEach((e) => {
+    db.forEachEntry((e) => {
       const v = e.value;
       out.set(`${db.id}\x00${e.key}`, { value: typeof v === 'string' ? ['string', v] : canonicalOfRdb(v.toRdb()), expireAt: e.expireAt });
     });

@@ -117,7 +117,7 @@ function restore(c: Client, argv: string[]): void {
 
   const server = c.server;
   // dbDelete: an existing key goes whether or not its time has passed, with no notification of its own.
-  const deleted = replace && db.removeEntry(key) !== null;
+  const deleted = replace && db.removeEntry(key);
   const now = server.clock.now();
   let when = ttlArg;
   // ttl += mstime() in C's 64-bit arithmetic: a huge relative TTL wraps negative and counts as expired.

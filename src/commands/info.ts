@@ -332,7 +332,7 @@ export function memoryOverhead(server: Server): MemoryOverhead {
     if (db.size === 0) continue;
     totalKeys += db.size;
     // Redis's accounting: a dictEntry (24) and an robj (16) per key, a pointer per bucket.
-    const main = db.size * 40 + db.dict.buckets * 8;
+    const main = db.size * 40 + db.buckets * 8;
     const expires = db.expires.size * 24 + db.expires.buckets * 8;
     dbs.push([db.id, main, expires]);
     total += main + expires;

@@ -18,8 +18,7 @@ import { touchAllWatchedKeysInDb } from '../multi';
 import { signalDbReady } from '../blocking';
 import type { Client } from '../client';
 import type { CommandDef } from './table';
-import { Db, KeyEntry, STR_UNSHARED } from '../keyspace/db';
-import { typeOf } from '../keyspace/object';
+import { Db, KeyEntry, KeyInfo, STR_UNSHARED } from '../keyspace/db';
 import { NOTIFY } from '../notify';
 import { lookupRead, lookupWrite } from './util';
 import { keyword } from './strings';
@@ -39,13 +38,24 @@ const INT_MIN = -2147483648;
  */
 function lookupNoTouch(c: Client, key: string, noNotify = false): KeyEntry | null {
   const e = c.db.peek(key);
-  if (e === null) {
+  countLookup(c, key, e !== null, noNotify);
+  return e;
+}
+
+/** lookupNoTouch for commands that need only the type and the TTL (EXISTS, TYPE, TTL): a packed key stays packed. */
+function describeNoTouch(c: Client, key: string): KeyInfo | null {
+  const info = c.db.describe(key);
+  countLookup(c, key, info !== null, false);
+  return info;
+}
+
+function countLookup(c: Client, key: string, found: boolean, noNotify: boolean): void {
+  if (found) {
+    c.server.stats.keyspaceHits++;
+  } else {
     c.server.stats.keyspaceMisses++;
     if (!noNotify) c.server.notify(NOTIFY.keyMiss, 'keymiss', key, c.db.id);
-  } else {
-    c.server.stats.keyspaceHits++;
   }
-  return e;
 }
 
 /**
@@ -106,7 +116,7 @@ function del(c: Client, argv: string[]): void {
 
 function exists(c: Client, argv: string[]): void {
   let n = 0;
-  for (let i = 1; i < argv.length; i++) if (lookupNoTouch(c, argv[i]) !== null) n++;
+  for (let i = 1; i < argv.length; i++) if (describeNoTouch(c, argv[i]) !== null) n++;
   c.reply.int(n);
 }
 
@@ -117,8 +127,8 @@ function touch(c: Client, argv: string[]): void {
 }
 
 function type(c: Client, argv: string[]): void {
-  const e = lookupNoTouch(c, argv[1]);
-  c.reply.simple(e === null ? 'none' : typeOf(e.value));
+  const info = describeNoTouch(c, argv[1]);
+  c.reply.simple(info === null ? 'none' : info.type);
 }
 
 // ---- FLUSHDB, FLUSHALL ----
@@ -262,16 +272,17 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, seconds: bo
 
 /** ttlGenericCommand: TTL/PTTL (remaining) and EXPIRETIME/PEXPIRETIME (absolute); -2 missing, -1 no TTL. */
 function ttlGeneric(c: Client, key: string, ms: boolean, absolute: boolean): void {
-  const e = lookupNoTouch(c, key);
-  if (e === null) {
+  const info = describeNoTouch(c, key);
+  if (info === null) {
     c.reply.raw(SHARED.negTwo);
     return;
   }
-  if (e.expireAt === -1) {
+  const expireAt = info.expireAt;
+  if (expireAt === -1) {
     c.reply.raw(SHARED.negOne);
     return;
   }
-  let ttl = absolute ? e.expireAt : e.expireAt - c.server.clock.now();
+  let ttl = absolute ? expireAt : expireAt - c.server.clock.now();
   if (ttl < 0) ttl = 0;
   c.reply.int(ms ? ttl : Math.floor((ttl + 500) / 1000));
 }
@@ -300,16 +311,19 @@ function keys(c: Client, argv: string[]): void {
   const now = c.server.clock.now();
   const checkExpiry = c.server.expireEnabled;
   const out: string[] = [];
-  db.dict.forEach((e) => {
+  db.forEachEntry((e) => {
     if ((all || globMatch(pattern, e.key)) && !(checkExpiry && e.expireAt !== -1 && e.expireAt < now)) out.push(e.key);
   });
   c.reply.bulkArray(out);
 }
 
+const CURSOR_MOD = 2 ** 48;
+
 /**
  * parseScanCursorOrReply: strtoul(cursor, 10) as C sees the argument (up to a NUL byte): an optional sign
  * ("-1" wraps to 2^64-1), digits, nothing else; no leading space; at most 2^64-1. The empty string is 0.
- * Returns the low 32 bits (Dict.scan's cursor: higher bits never change the walk) or null after replying.
+ * Returns the low 48 bits (exact in a double; the keyspace's cursor uses 33 of them, see Db.scan, a collection's
+ * 32: higher bits never change the walk) or null after replying.
  */
 export function parseScanCursor(c: Client, arg: string): number | null {
   const z = arg.indexOf('\0');
@@ -323,12 +337,12 @@ export function parseScanCursor(c: Client, arg: string): number | null {
     if (ch < 48 || ch > 57) ok = false;
   }
   while (ok && i < s.length - 1 && s.charCodeAt(i) === 48) i++; // leading zeros
-  if (ok && s.length - i <= 15 && c0 !== 45) return Number(s.slice(i)) >>> 0; // ToUint32 = the low 32 bits
+  if (ok && s.length - i <= 15 && c0 !== 45) return Number(s.slice(i)) % CURSOR_MOD;
   if (ok && s.length - i <= 20) {
     const v = BigInt(s.slice(i));
     if (v <= 0xffffffffffffffffn) {
       const u = c0 === 45 ? (0x10000000000000000n - v) & 0xffffffffffffffffn : v;
-      return Number(u & 0xffffffffn);
+      return Number(u % BigInt(CURSOR_MOD));
     }
   }
   c.replyError(ERR.invalidCursor);
@@ -336,8 +350,8 @@ export function parseScanCursor(c: Client, arg: string): number | null {
 }
 
 const scanned: string[] = [];
-function collectScanned(e: KeyEntry): void {
-  scanned.push(e.key);
+function collectScanned(key: string): void {
+  scanned.push(key);
 }
 
 /**
@@ -384,11 +398,10 @@ function scan(c: Client, argv: string[]): void {
     }
   }
   const db = c.db;
-  const dict = db.dict;
   scanned.length = 0;
   let budget = count * 10;
   do {
-    cursor = dict.scan(cursor, collectScanned);
+    cursor = db.scan(cursor, collectScanned);
   } while (cursor !== 0 && budget-- > 0 && scanned.length < count);
   const found = scanned.slice();
   scanned.length = 0;
@@ -396,11 +409,11 @@ function scan(c: Client, argv: string[]): void {
   for (const key of found) {
     if (pattern !== null && !globMatch(pattern, key)) continue;
     if (typeName !== null) {
-      const e = lookupNoTouch(c, key);
-      if ((e === null ? 'none' : typeOf(e.value)) !== typeName) continue;
+      const info = describeNoTouch(c, key);
+      if ((info === null ? 'none' : info.type) !== typeName) continue;
     }
-    // expireIfNeeded: a key still in the dict that peek() no longer returns has just been expired.
-    if (dict.get(key) !== null && db.peek(key) === null) continue;
+    // expireIfNeeded: a key still stored that exists() no longer sees has just been expired.
+    if (db.has(key) && !db.exists(key)) continue;
     out.push(key);
   }
   const w = c.reply;
@@ -543,15 +556,7 @@ function swapdb(c: Client, argv: string[]): void {
     const b = dbs[id2];
     touchAllWatchedKeysInDb(c.server, a, b);
     touchAllWatchedKeysInDb(c.server, b, a);
-    const { dict, expires, expiresCursor, avgTtl } = a;
-    a.dict = b.dict;
-    a.expires = b.expires;
-    a.expiresCursor = b.expiresCursor;
-    a.avgTtl = b.avgTtl;
-    b.dict = dict;
-    b.expires = expires;
-    b.expiresCursor = expiresCursor;
-    b.avgTtl = avgTtl;
+    a.swapWith(b);
     signalDbReady(c.server, a);
     signalDbReady(c.server, b);
   }

@@ -504,7 +504,7 @@ function rdbLength(buf: Buffer, pos: number): [number, number] {
  */
 function debugObject(c: Client, key: string): void {
   const server = c.server;
-  const e = c.db.dict.get(key);
+  const e = c.db.stored(key);
   if (e === null) {
     c.replyError(ERR.noSuchKey);
     return;
@@ -609,15 +609,15 @@ function computeDatasetDigest(dbs: Db[]): Buffer {
   const digest = Buffer.alloc(20);
   const aux = Buffer.alloc(4);
   for (const db of dbs) {
-    if (db.dict.size === 0) continue;
+    if (db.size === 0) continue;
     aux.writeUInt32BE(db.id);
     mixDigest(final, aux);
-    for (const e of db.dict) {
+    db.forEachEntry((e) => {
       digest.fill(0);
       mixDigest(digest, e.key);
       xorObjectDigest(digest, e);
       xorDigest(final, digest);
-    }
+    });
   }
   return final;
 }
@@ -629,7 +629,7 @@ function debugDigestValue(c: Client, argv: string[]): void {
   for (let j = 2; j < argv.length; j++) {
     digest.fill(0);
     // No lookup: a debug command sees logically expired keys too.
-    const e = c.db.dict.get(argv[j]);
+    const e = c.db.stored(argv[j]);
     if (e !== null) xorObjectDigest(digest, e);
     c.reply.simple(digest.toString('hex'));
   }
@@ -656,7 +656,7 @@ function memoryUsage(c: Client, argv: string[]): void {
       return;
     }
   }
-  const e = c.db.dict.get(argv[2]);
+  const e = c.db.stored(argv[2]);
   if (e === null) {
     c.reply.nullBulk();
     return;

@@ -14,11 +14,11 @@
 
 import type { Client } from '../client';
 import type { CommandDef } from './table';
-import { KeyEntry, STR_NO_INT } from '../keyspace/db';
+import { KeyEntry, NOT_STRING, PACKED_BYTES, SET_KEEPTTL, SET_NX, SET_SKIPPED, SET_XX, STR_NO_INT } from '../keyspace/db';
 import { ERR } from '../resp/errors';
 import { SHARED } from '../resp/reply';
 import { NOTIFY } from '../notify';
-import { lookupRead, lookupWrite, readString } from './util';
+import { lookupRead, lookupWrite, probeString, readString } from './util';
 import { addLongDouble, formatInt, formatLongDoubleHuman, LongDouble, parseI64, parseLongDouble, parseSafeInt } from '../util/numbers';
 
 /** The argument as C code sees it: up to the first NUL byte, lower-cased (for keyword comparisons). */
@@ -134,10 +134,17 @@ export function expireArgToMs(c: Client, text: string, flags: number, cmdName: s
 // ---- GET / SET family ----
 
 function get(c: Client, argv: string[]): void {
-  const v = readString(c, argv[1]);
-  if (v === undefined) return;
-  if (v === null) c.reply.nullBulk();
+  const v = probeString(c, argv[1], true);
+  if (v === PACKED_BYTES) replyPacked(c);
+  else if (v === null) c.reply.nullBulk();
+  else if (v === NOT_STRING) c.replyError(ERR.wrongType);
   else c.reply.bulk(v);
+}
+
+/** Reply the packed value a raw readString just found (its bytes, copied without making a string). */
+function replyPacked(c: Client): void {
+  const ref = c.db.valueRef;
+  c.reply.bulkBytes(ref.buf, ref.offset, ref.length);
 }
 
 /** What setGeneric replies: SET's +OK / null, or SETNX's 1 / 0. */
@@ -162,24 +169,32 @@ function setGeneric(c: Client, flags: number, key: string, value: string, expire
     if (old === undefined) return;
     c.reply.bulkOrNull(old);
   }
-  const existing = lookupWrite(c, key);
-  const found = existing !== null;
-  if (((flags & OBJ.NX) !== 0 && found) || ((flags & OBJ.XX) !== 0 && !found)) {
-    if ((flags & OBJ.GET) === 0) {
-      if (replyKind === SET_REPLY_INT) c.reply.raw(SHARED.zero);
-      else c.reply.nullBulk();
+  const cond = ((flags & OBJ.NX) !== 0 ? SET_NX : 0) | ((flags & OBJ.XX) !== 0 ? SET_XX : 0);
+  if (expireAt === -1) {
+    if (db.setString(key, value, cond | ((flags & OBJ.KEEPTTL) !== 0 ? SET_KEEPTTL : 0)) === SET_SKIPPED) {
+      setSkipped(c, flags, replyKind);
+      return;
     }
-    return;
+  } else {
+    const found = lookupWrite(c, key) !== null;
+    if (((cond & SET_NX) !== 0 && found) || ((cond & SET_XX) !== 0 && !found)) {
+      setSkipped(c, flags, replyKind);
+      return;
+    }
+    db.setExpire(db.set(key, value), expireAt);
   }
-  const e = existing !== null ? db.overwrite(existing, value, (flags & OBJ.KEEPTTL) !== 0) : db.add(key, value);
   c.server.keyModified(db, key);
   c.server.dirty++;
   c.server.notify(NOTIFY.string, 'set', key, db.id);
-  if (expireAt !== -1) {
-    db.setExpire(e, expireAt);
-    c.server.notify(NOTIFY.generic, 'expire', key, db.id);
-  }
+  if (expireAt !== -1) c.server.notify(NOTIFY.generic, 'expire', key, db.id);
   if ((flags & OBJ.GET) === 0) c.reply.raw(replyKind === SET_REPLY_INT ? SHARED.one : SHARED.ok);
+}
+
+/** The reply of a SET whose NX/XX condition failed (none when GET already replied). */
+function setSkipped(c: Client, flags: number, replyKind: number): void {
+  if ((flags & OBJ.GET) !== 0) return;
+  if (replyKind === SET_REPLY_INT) c.reply.raw(SHARED.zero);
+  else c.reply.nullBulk();
 }
 
 function set(c: Client, argv: string[]): void {
@@ -198,7 +213,7 @@ function getset(c: Client, argv: string[]): void {
   if (old === undefined) return;
   c.reply.bulkOrNull(old);
   const db = c.db;
-  db.set(key, argv[2]);
+  db.setString(key, argv[2]);
   c.server.keyModified(db, key);
   c.server.notify(NOTIFY.string, 'set', key, db.id);
   c.server.dirty++;
@@ -503,9 +518,10 @@ function mget(c: Client, argv: string[]): void {
   const w = c.reply;
   w.arrayLen(argv.length - 1);
   for (let i = 1; i < argv.length; i++) {
-    const e = lookupRead(c, argv[i]);
-    if (e === null || typeof e.value !== 'string') w.nullBulk();
-    else w.bulk(e.value);
+    const v = probeString(c, argv[i], true);
+    if (v === PACKED_BYTES) replyPacked(c);
+    else if (v === null || v === NOT_STRING) w.nullBulk();
+    else w.bulk(v);
   }
 }
 
@@ -525,7 +541,7 @@ function msetGeneric(c: Client, argv: string[], nx: boolean): void {
     }
   }
   for (let i = 1; i < argv.length; i += 2) {
-    db.set(argv[i], argv[i + 1]);
+    db.setString(argv[i], argv[i + 1]);
     c.server.keyModified(db, argv[i]);
     c.server.notify(NOTIFY.string, 'set', argv[i], db.id);
   }

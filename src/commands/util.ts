@@ -6,7 +6,7 @@
  */
 
 import type { Client } from '../client';
-import type { KeyEntry } from '../keyspace/db';
+import { type KeyEntry, NOT_STRING, type PACKED_BYTES } from '../keyspace/db';
 import type { CollectionValue, TypeName } from '../keyspace/object';
 import { ERR } from '../resp/errors';
 import { NOTIFY } from '../notify';
@@ -30,16 +30,32 @@ export function lookupWrite(c: Client, key: string): KeyEntry | null {
 }
 
 /**
+ * lookupKeyRead for a string: the value, null when absent (a miss), NOT_STRING for another type; with `raw`,
+ * PACKED_BYTES for a packed value (its bytes in db.valueRef, see Db.readString). Counts the hit or miss.
+ */
+export function probeString(c: Client, key: string, raw: true): string | null | typeof NOT_STRING | typeof PACKED_BYTES;
+export function probeString(c: Client, key: string): string | null | typeof NOT_STRING;
+export function probeString(c: Client, key: string, raw = false): string | null | typeof NOT_STRING | typeof PACKED_BYTES {
+  const v = c.db.readString(key, raw);
+  if (v === null) {
+    c.server.stats.keyspaceMisses++;
+    c.server.notify(NOTIFY.keyMiss, 'keymiss', key, c.db.id);
+  } else {
+    c.server.stats.keyspaceHits++;
+  }
+  return v;
+}
+
+/**
  * The string at key for reading: the value, null when absent, undefined after replying WRONGTYPE.
  */
 export function readString(c: Client, key: string): string | null | undefined {
-  const e = lookupRead(c, key);
-  if (e === null) return null;
-  if (typeof e.value !== 'string') {
+  const v = probeString(c, key);
+  if (v === NOT_STRING) {
     c.replyError(ERR.wrongType);
     return undefined;
   }
-  return e.value;
+  return v;
 }
 
 /**

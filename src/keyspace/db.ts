@@ -1,10 +1,15 @@
 /**
  * Databases: the numbered keyspaces (SELECT 0..databases-1), typed lookups and lazy expiry.
  *
- * Each key is one KeyEntry node in a Dict: the value, the absolute expiry time in ms (-1 for none) and the
- * LRU clock of its last access all live on the node, so a lookup is one hash probe. Keys with a TTL are also
- * indexed in `expires` (like Redis's db->expires) so the active cycle can sample them without walking keys
- * that never expire.
+ * A key lives in one of two tables. Keys holding a short string and no TTL (most keys of a typical dataset)
+ * are records in `packed` (PackedStrings: bytes, no V8 object per key); every other key is one KeyEntry node in
+ * `dict`, where the value, the TTL and the LRU clock of its last access live on the node. A command that needs
+ * the node (lookup, peek, set, add) gets one: a packed key is moved to `dict` first ("promoted"), so commands
+ * never see the difference. The hot string paths (GET, SET, MGET, MSET, EXISTS, TYPE, TTL) read and write
+ * packed records in place. Keys never move from `dict` back to `packed`, which is what lets SCAN walk `packed`
+ * first and `dict` second and still return every key present for the whole scan.
+ * Keys with a TTL are also indexed in `expires` (like Redis's db->expires) so the active cycle can sample them
+ * without walking keys that never expire.
  *
  * As in Redis's db.c, every read goes through lookupKey(), which deletes a key whose time has passed before
  * anyone can see it (lazy expiry), and every write tells the server (KeyspaceHooks) so WATCH, client-side
@@ -14,7 +19,8 @@
 
 import { Dict, DictEntry, hashKey } from '../types/dict';
 import type { Clock } from '../clock';
-import { RValue, typeOf } from './object';
+import { RValue, TypeName, typeOf } from './object';
+import { ByteRef, PackedStrings } from './packed';
 
 export class KeyEntry extends DictEntry {
   /**
@@ -126,8 +132,29 @@ export interface LfuParams {
 
 const LFU_INIT_VAL = 5;
 
+/** Db.setString flags (SET's KEEPTTL, NX, XX) and results. */
+export const SET_KEEPTTL = 1;
+export const SET_NX = 2;
+export const SET_XX = 4;
+export const SET_SKIPPED = -1;
+export const SET_UPDATED = 0;
+export const SET_CREATED = 1;
+
+/** What Db.readString returns for a key holding something other than a string. */
+export const NOT_STRING = Symbol('not a string');
+/** What Db.readString(key, true) returns for a packed value: its bytes are in Db.valueRef. */
+export const PACKED_BYTES = Symbol('packed bytes');
+
+/** SCAN cursors at or above this walk `dict`; below it, `packed` (which is walked first). */
+const DICT_PHASE = 2 ** 32;
+
 export class Db {
+  /** Keys that need a node: collections, strings with a TTL or too long to pack, and promoted packed keys. */
   dict = new Dict<KeyEntry>();
+  /** Short strings without a TTL, as bytes. */
+  packed = new PackedStrings();
+  /** Where readString(key, true) leaves a packed value's bytes. */
+  readonly valueRef: ByteRef = { buf: new Uint8Array(0), offset: 0, length: 0 };
   expires = new Dict<ExpireEntry>();
   /** Scan cursor of the active expiry cycle over `expires` (Redis 7's db->expires_cursor). */
   expiresCursor = 0;
@@ -141,7 +168,12 @@ export class Db {
   ) {}
 
   get size(): number {
-    return this.dict.size;
+    return this.dict.size + this.packed.size;
+  }
+
+  /** Hash table slots of both tables (the INFO memory estimate). */
+  get buckets(): number {
+    return this.dict.buckets + this.packed.buckets;
   }
 
   /** LRU clock in seconds, as Redis keeps it (24 bits). */
@@ -154,18 +186,68 @@ export class Db {
    * Touches the LRU clock unless the client asked not to.
    */
   lookup(key: string): KeyEntry | null {
-    const e = this.dict.get(key);
+    const e = this.node(key, hashKey(key));
+    if (e !== null && !this.hooks.noTouch) e.lru = this.touched(e.lru);
+    return e;
+  }
+
+  /**
+   * The node for key, promoting a packed key; null when absent or expired (expired keys are deleted here, unless
+   * expiry is paused). No LRU touch.
+   */
+  private node(key: string, h: number): KeyEntry | null {
+    const e = this.live(key, h);
+    if (e !== null || this.packed.size === 0) return e;
+    const slot = this.packed.find(key, h);
+    return slot < 0 ? null : this.promote(slot, key, h);
+  }
+
+  /** The node for key in `dict` when it is there and not expired (lazy expiry happens here). */
+  private live(key: string, h: number): KeyEntry | null {
+    const e = this.dict.getWithHash(key, h);
     if (e === null) return null;
-    if (e.expireAt !== -1 && e.expireAt < this.clock.now() && this.hooks.expireEnabled) {
+    if (e.exp !== null && e.exp.at < this.clock.now() && this.hooks.expireEnabled) {
       if (!this.hooks.expirePaused) this.expireKey(e);
       return null;
     }
-    if (!this.hooks.noTouch) {
-      const lfu = this.hooks.lfu;
-      if (lfu === null) e.lru = this.lruClock();
-      else this.updateLfu(e, lfu);
-    }
     return e;
+  }
+
+  /** Move a packed key into `dict` (same value, same LRU word): a command is about to use its node. */
+  private promote(slot: number, key: string, h: number): KeyEntry {
+    const packed = this.packed;
+    const e = new KeyEntry(key, packed.valueAt(slot), packed.lruAt(slot));
+    packed.removeAt(slot);
+    this.dict.add(e, h);
+    return e;
+  }
+
+  /** The LRU word after an access: the LRU clock, or under an LFU policy the decayed and incremented counter. */
+  private touched(word: number): number {
+    const lfu = this.hooks.lfu;
+    return lfu === null ? this.lruClock() : this.nextLfu(word, lfu);
+  }
+
+  /**
+   * The string at key for reading, touching its LRU: the value, null when absent or expired, NOT_STRING when
+   * the key holds another type. A packed key stays packed; with `raw`, its value is not even decoded: the result
+   * is PACKED_BYTES and `valueRef` points at the bytes (GET, MGET copy them straight into the reply).
+   */
+  readString(key: string, raw = false): string | null | typeof NOT_STRING | typeof PACKED_BYTES {
+    const h = hashKey(key);
+    const e = this.live(key, h);
+    if (e !== null) {
+      if (!this.hooks.noTouch) e.lru = this.touched(e.lru);
+      return typeof e.value === 'string' ? e.value : NOT_STRING;
+    }
+    const packed = this.packed;
+    if (packed.size === 0) return null;
+    const slot = packed.find(key, h);
+    if (slot < 0) return null;
+    if (!this.hooks.noTouch) packed.setLru(slot, this.touched(packed.lruAt(slot)));
+    if (!raw) return packed.valueAt(slot);
+    packed.valueBytes(slot, this.valueRef);
+    return PACKED_BYTES;
   }
 
   /** The LRU (or, under LFU, the initial LFU word) of a new value: createObject(). */
@@ -179,9 +261,13 @@ export class Db {
 
   /** LFUDecrAndReturn: the access counter of e, decayed by one per lfu-decay-time minutes without access. */
   lfuCounter(e: KeyEntry): number {
+    return this.decayedCounter(e.lru);
+  }
+
+  private decayedCounter(word: number): number {
     const lfu = this.hooks.lfu;
-    const ldt = e.lru >>> 8;
-    let counter = e.lru & 255;
+    const ldt = word >>> 8;
+    let counter = word & 255;
     if (lfu !== null && lfu.decayTime > 0) {
       const now = this.lfuMinutes();
       const elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
@@ -192,29 +278,57 @@ export class Db {
   }
 
   /** updateLFU: decay, then a logarithmic increment (probability 1 / ((counter - 5) * lfu-log-factor + 1)). */
-  private updateLfu(e: KeyEntry, lfu: LfuParams): void {
-    let counter = this.lfuCounter(e);
+  private nextLfu(word: number, lfu: LfuParams): number {
+    let counter = this.decayedCounter(word);
     if (counter < 255) {
       const base = counter - LFU_INIT_VAL;
       if (Math.random() < 1 / ((base < 0 ? 0 : base) * lfu.logFactor + 1)) counter++;
     }
-    e.lru = (this.lfuMinutes() << 8) | counter;
+    return (this.lfuMinutes() << 8) | counter;
   }
 
   /** Like lookup, but never touches LRU (OBJECT, TYPE-like introspection that must not count as access). */
   peek(key: string): KeyEntry | null {
-    const e = this.dict.get(key);
-    if (e === null) return null;
-    if (e.expireAt !== -1 && e.expireAt < this.clock.now() && this.hooks.expireEnabled) {
-      if (!this.hooks.expirePaused) this.expireKey(e);
-      return null;
-    }
-    return e;
+    return this.node(key, hashKey(key));
   }
 
-  /** True when key exists and is not expired. */
+  /** The node for key as stored, expired or not, without touching or expiring it (DEBUG, WATCH bookkeeping). */
+  stored(key: string): KeyEntry | null {
+    const h = hashKey(key);
+    const e = this.dict.getWithHash(key, h);
+    if (e !== null || this.packed.size === 0) return e;
+    const slot = this.packed.find(key, h);
+    return slot < 0 ? null : this.promote(slot, key, h);
+  }
+
+  /** True when key is stored, expired or not (no promotion, no expiry). */
+  has(key: string): boolean {
+    const h = hashKey(key);
+    return this.dict.getWithHash(key, h) !== null || (this.packed.size > 0 && this.packed.find(key, h) >= 0);
+  }
+
+  /** True when key exists and is not expired. No LRU touch. */
   exists(key: string): boolean {
-    return this.peek(key) !== null;
+    const h = hashKey(key);
+    return this.live(key, h) !== null || (this.packed.size > 0 && this.packed.find(key, h) >= 0);
+  }
+
+  /**
+   * The type and absolute expiry (-1 for none) of key without touching or promoting it, or null when absent or
+   * expired (TYPE, TTL and EXISTS-like commands that only look).
+   */
+  describe(key: string): KeyInfo | null {
+    const h = hashKey(key);
+    const e = this.live(key, h);
+    if (e !== null) {
+      KEY_INFO.type = typeOf(e.value);
+      KEY_INFO.expireAt = e.expireAt;
+      return KEY_INFO;
+    }
+    if (this.packed.size === 0 || this.packed.find(key, h) < 0) return null;
+    KEY_INFO.type = 'string';
+    KEY_INFO.expireAt = -1;
+    return KEY_INFO;
   }
 
   /** Delete an expired key and tell the server (notification `expired`, stats, WATCH). */
@@ -247,8 +361,54 @@ export class Db {
    */
   set(key: string, value: RValue, keepTtl = false): KeyEntry {
     const h = hashKey(key);
-    const old = this.dict.getWithHash(key, h);
+    const old = this.stored(key);
     return old === null ? this.add(key, value, h) : this.overwrite(old, value, keepTtl);
+  }
+
+  /**
+   * SET's store for a string value when the caller needs no node (SET without a TTL, MSET, GETSET, loading), in
+   * one probe: lookupKeyWrite (an expired key is deleted first), the NX/XX condition, then setKey(). A new short
+   * string is packed; a packed key is rewritten in place. Does not signal modification. Returns SET_SKIPPED when
+   * the condition failed (nothing written), SET_UPDATED or SET_CREATED.
+   */
+  setString(key: string, value: string, flags = 0): number {
+    const h = hashKey(key);
+    const packed = this.packed;
+    const e = this.dict.getWithHash(key, h);
+    if (e !== null) {
+      if (e.exp === null || e.exp.at >= this.clock.now() || !this.hooks.expireEnabled) {
+        if ((flags & SET_NX) !== 0) return SET_SKIPPED;
+        this.overwrite(e, value, (flags & SET_KEEPTTL) !== 0);
+        return SET_UPDATED;
+      }
+      // Expired: deleted now, or while CLIENT PAUSE freezes expiry, replaced by the new value (as add() does).
+      if (this.hooks.expirePaused) {
+        if ((flags & SET_XX) !== 0) return SET_SKIPPED;
+        this.removeEntry(key);
+      } else {
+        this.expireKey(e);
+      }
+    } else if (packed.size > 0) {
+      const slot = packed.find(key, h);
+      if (slot >= 0) {
+        if ((flags & SET_NX) !== 0) return SET_SKIPPED;
+        if (packed.fits(key, value)) {
+          packed.replaceValue(slot, key, value, this.hooks.lfu === null ? this.lruClock() : packed.lruAt(slot));
+        } else {
+          packed.removeAt(slot);
+          this.dict.add(new KeyEntry(key, value, this.newLru()), h);
+        }
+        return SET_UPDATED;
+      }
+    }
+    if ((flags & SET_XX) !== 0) return SET_SKIPPED;
+    if (packed.fits(key, value)) {
+      packed.insert(key, h, value, this.newLru());
+      this.hooks.keyAdded(this, key);
+    } else {
+      this.add(key, value, h);
+    }
+    return SET_CREATED;
   }
 
   /** dbOverwrite: replace the value of an existing entry (found by lookup) without finding it again. */
@@ -263,21 +423,25 @@ export class Db {
 
   /** Delete key; returns true when it existed (and was not already expired). */
   delete(key: string): boolean {
-    const e = this.dict.get(key);
-    if (e === null) return false;
-    if (e.expireAt !== -1 && e.expireAt < this.clock.now() && this.hooks.expireEnabled) {
-      if (!this.hooks.expirePaused) this.expireKey(e);
-      return false;
-    }
-    this.removeEntry(key);
+    const h = hashKey(key);
+    if (this.live(key, h) !== null) return this.removeEntry(key);
+    const slot = this.packed.size > 0 ? this.packed.find(key, h) : -1;
+    if (slot < 0) return false;
+    this.packed.removeAt(slot);
     return true;
   }
 
-  /** Remove a key and its expiry without any check or signal. */
-  removeEntry(key: string): KeyEntry | null {
+  /** Remove a key and its expiry without any check or signal; true when it was stored. */
+  removeEntry(key: string): boolean {
     const e = this.dict.delete(key);
-    if (e !== null && e.expireAt !== -1) this.expires.delete(key);
-    return e;
+    if (e !== null) {
+      if (e.exp !== null) this.expires.delete(key);
+      return true;
+    }
+    const slot = this.packed.size > 0 ? this.packed.find(key, hashKey(key)) : -1;
+    if (slot < 0) return false;
+    this.packed.removeAt(slot);
+    return true;
   }
 
   setExpire(e: KeyEntry, at: number): void {
@@ -298,8 +462,9 @@ export class Db {
 
   /** Remove everything; returns how many keys there were. */
   flush(): number {
-    const n = this.dict.size;
+    const n = this.size;
     this.dict = new Dict<KeyEntry>();
+    this.packed = new PackedStrings();
     this.expires = new Dict<ExpireEntry>();
     this.expiresCursor = 0;
     this.avgTtl = 0;
@@ -309,8 +474,10 @@ export class Db {
   /** A random key that is not expired (expired ones met on the way are deleted), or null. */
   randomKey(): string | null {
     const now = this.clock.now();
-    const allVolatile = this.dict.size === this.expires.size;
+    const allVolatile = this.size === this.expires.size;
     for (let tries = 100; ; ) {
+      const packed = this.packed;
+      if (packed.size > 0 && Math.random() * this.size < packed.size) return packed.keyAt(packed.randomSlot());
       const e = this.dict.random();
       if (e === null) return null;
       if (e.expireAt !== -1 && e.expireAt < now && this.hooks.expireEnabled) {
@@ -367,7 +534,56 @@ export class Db {
   }
 
   typeOfKey(key: string): string {
-    const e = this.peek(key);
-    return e === null ? 'none' : typeOf(e.value);
+    const info = this.describe(key);
+    return info === null ? 'none' : info.type;
+  }
+
+  /**
+   * Visit every stored key, expired or not (KEYS, SAVE, DEBUG DIGEST). A packed key is handed over as a
+   * temporary node: callers read it and must not keep it. The callback must not add or delete keys.
+   */
+  forEachEntry(fn: (e: KeyEntry) => void): void {
+    this.dict.forEach(fn);
+    const packed = this.packed;
+    packed.forEach((slot) => fn(new KeyEntry(packed.keyAt(slot), packed.valueAt(slot), packed.lruAt(slot))));
+  }
+
+  /**
+   * One SCAN step over both tables: `packed` first (bit 32 of the cursor clear), then `dict` (bit 32 set). Keys
+   * only move from `packed` to `dict`, so a key present for the whole scan is returned at least once.
+   */
+  scan(cursor: number, fn: (key: string) => void): number {
+    const packed = this.packed;
+    const low = cursor % DICT_PHASE;
+    if (cursor % (2 * DICT_PHASE) < DICT_PHASE) {
+      const next = packed.scan(low, (slot) => fn(packed.keyAt(slot)));
+      if (next !== 0) return next;
+      return this.dict.size === 0 ? 0 : DICT_PHASE;
+    }
+    const next = this.dict.scan(low, (e) => fn(e.key));
+    return next === 0 ? 0 : next + DICT_PHASE;
+  }
+
+  /** SWAPDB: exchange every key (and the expiry state) with another database. */
+  swapWith(other: Db): void {
+    const { dict, packed, expires, expiresCursor, avgTtl } = this;
+    this.dict = other.dict;
+    this.packed = other.packed;
+    this.expires = other.expires;
+    this.expiresCursor = other.expiresCursor;
+    this.avgTtl = other.avgTtl;
+    other.dict = dict;
+    other.packed = packed;
+    other.expires = expires;
+    other.expiresCursor = expiresCursor;
+    other.avgTtl = avgTtl;
   }
 }
+
+/** What Db.describe reports (one shared object: read it before the next call). */
+export interface KeyInfo {
+  type: TypeName;
+  expireAt: number;
+}
+
+const KEY_INFO: KeyInfo = { type: 'string', expireAt: -1 };

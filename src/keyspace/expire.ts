@@ -33,7 +33,11 @@ export function activeExpireCycle(server: Server): void {
     const db = dbs[nextDb % dbs.length];
     nextDb = (nextDb + 1) % dbs.length;
     for (;;) {
-      if (db.expires.size === 0) break;
+      if (db.expires.size === 0) {
+        // Nothing left to sample: INFO's avg_ttl goes back to 0, as Redis resets it here.
+        db.avgTtl = 0;
+        break;
+      }
       const [sampled, expired] = db.expireStep(perLoop);
       totalSampled += sampled;
       totalExpired += expired;

@@ -22,7 +22,7 @@ export function encodeSnapshot(server: Server, sink: (chunk: Buffer) => void): v
     if (db.size === 0) continue;
     w.selectDb(db.id);
     w.resizeDb(db.size, db.expires.size);
-    db.dict.forEach((e) => {
+    db.forEachEntry((e) => {
       const v = e.value;
       const rv: RdbValue = typeof v === 'string' ? { type: 'string', value: v } : v.toRdb();
       w.writeKey(e.key, rv, e.expireAt);
@@ -55,9 +55,13 @@ export function loadSnapshot(server: Server, buf: Buffer): { loaded: number; exp
         }
         const db = server.dbs[dbIndex];
         const v = value.type === 'string' ? value.value : collectionFromRdb(value, server.config);
-        db.removeEntry(key);
-        const e = db.add(key, v);
-        if (expireAtMs !== -1) db.setExpire(e, expireAtMs);
+        if (typeof v === 'string' && expireAtMs === -1) {
+          db.setString(key, v);
+        } else {
+          db.removeEntry(key);
+          const e = db.add(key, v);
+          if (expireAtMs !== -1) db.setExpire(e, expireAtMs);
+        }
         loaded++;
       },
     });

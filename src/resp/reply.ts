@@ -234,6 +234,24 @@ export class ReplyWriter {
     this.pending += p - start;
   }
 
+  /** A bulk string from bytes src[offset, offset + n) (values the keyspace keeps as bytes). */
+  bulkBytes(src: Uint8Array, offset: number, n: number): void {
+    if (this.muted > 0) return;
+    const b = this.ensure(n + 25);
+    const start = this.pos;
+    let p = writeHeader(b, start, 36 /* $ */, n);
+    if (n <= SMALL_STRING) {
+      for (let i = 0; i < n; i++) b[p++] = src[offset + i];
+    } else {
+      b.set(src.subarray(offset, offset + n), p);
+      p += n;
+    }
+    b[p++] = 13;
+    b[p++] = 10;
+    this.pos = p;
+    this.pending += p - start;
+  }
+
   /** A bulk string, or the null of the protocol when `s` is null. */
   bulkOrNull(s: string | null): void {
     if (s === null) this.nullBulk();

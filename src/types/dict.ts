@@ -261,7 +261,8 @@ export class Dict<E extends DictEntry> {
   }
 }
 
-function reverse32(v: number): number {
+/** Bit reversal of a 32-bit cursor (dictScan's reverse-binary increment). */
+export function reverse32(v: number): number {
   v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
   v = ((v >>> 2) & 0x33333333) | ((v & 0x33333333) << 2);
   v = ((v >>> 4) & 0x0f0f0f0f) | ((v & 0x0f0f0f0f) << 4);
