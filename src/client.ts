@@ -13,6 +13,7 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { RequestParser } from './resp/parser';
+import { hashKey } from './types/dict';
 import { ReplyWriter, ReplySink, SHARED } from './resp/reply';
 import { ERR, errorCode } from './resp/errors';
 import { CommandSpec, F } from './commands/table';
@@ -59,6 +60,12 @@ export class Client implements ReplySink {
   readonly id: number;
   readonly reply: ReplyWriter;
   readonly parser: RequestParser;
+
+  /** hashKey(key), free when key is the command's first argument (the parser hashed it from the bytes). */
+  keyHash(key: string): number {
+    const p = this.parser;
+    return key === p.firstKey ? p.firstKeyHash : hashKey(key);
+  }
   db: Db;
   name = '';
   libName = '';

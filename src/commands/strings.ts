@@ -171,7 +171,7 @@ function setGeneric(c: Client, flags: number, key: string, value: string, expire
   }
   const cond = ((flags & OBJ.NX) !== 0 ? SET_NX : 0) | ((flags & OBJ.XX) !== 0 ? SET_XX : 0);
   if (expireAt === -1) {
-    if (db.setString(key, value, cond | ((flags & OBJ.KEEPTTL) !== 0 ? SET_KEEPTTL : 0)) === SET_SKIPPED) {
+    if (db.setString(key, value, cond | ((flags & OBJ.KEEPTTL) !== 0 ? SET_KEEPTTL : 0), c.keyHash(key)) === SET_SKIPPED) {
       setSkipped(c, flags, replyKind);
       return;
     }

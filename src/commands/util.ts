@@ -14,7 +14,7 @@ import { parseI64, parseSafeInt, parseDouble } from '../util/numbers';
 
 /** lookupKeyRead: the entry or null, counting a hit or a miss. */
 export function lookupRead(c: Client, key: string): KeyEntry | null {
-  const e = c.db.lookup(key);
+  const e = c.db.lookup(key, c.keyHash(key));
   if (e === null) {
     c.server.stats.keyspaceMisses++;
     c.server.notify(NOTIFY.keyMiss, 'keymiss', key, c.db.id);
@@ -26,7 +26,7 @@ export function lookupRead(c: Client, key: string): KeyEntry | null {
 
 /** lookupKeyWrite: the entry or null (expired keys are removed first). */
 export function lookupWrite(c: Client, key: string): KeyEntry | null {
-  return c.db.lookup(key);
+  return c.db.lookup(key, c.keyHash(key));
 }
 
 /**
@@ -36,7 +36,7 @@ export function lookupWrite(c: Client, key: string): KeyEntry | null {
 export function probeString(c: Client, key: string, raw: true): string | null | typeof NOT_STRING | typeof PACKED_BYTES;
 export function probeString(c: Client, key: string): string | null | typeof NOT_STRING;
 export function probeString(c: Client, key: string, raw = false): string | null | typeof NOT_STRING | typeof PACKED_BYTES {
-  const v = c.db.readString(key, raw);
+  const v = c.db.readString(key, raw, c.keyHash(key));
   if (v === null) {
     c.server.stats.keyspaceMisses++;
     c.server.notify(NOTIFY.keyMiss, 'keymiss', key, c.db.id);

@@ -154,7 +154,7 @@ export class Db {
   /** Short strings without a TTL, as bytes. */
   packed = new PackedStrings();
   /** Where readString(key, true) leaves a packed value's bytes. */
-  readonly valueRef: ByteRef = { buf: new Uint8Array(0), offset: 0, length: 0 };
+  readonly valueRef: ByteRef = { buf: Buffer.alloc(0), offset: 0, length: 0 };
   expires = new Dict<ExpireEntry>();
   /** Scan cursor of the active expiry cycle over `expires` (Redis 7's db->expires_cursor). */
   expiresCursor = 0;
@@ -185,8 +185,8 @@ export class Db {
    * The entry for key, or null when absent or expired (expired keys are deleted here: lazy expiry).
    * Touches the LRU clock unless the client asked not to.
    */
-  lookup(key: string): KeyEntry | null {
-    const e = this.node(key, hashKey(key));
+  lookup(key: string, h = hashKey(key)): KeyEntry | null {
+    const e = this.node(key, h);
     if (e !== null && !this.hooks.noTouch) e.lru = this.touched(e.lru);
     return e;
   }
@@ -233,8 +233,7 @@ export class Db {
    * the key holds another type. A packed key stays packed; with `raw`, its value is not even decoded: the result
    * is PACKED_BYTES and `valueRef` points at the bytes (GET, MGET copy them straight into the reply).
    */
-  readString(key: string, raw = false): string | null | typeof NOT_STRING | typeof PACKED_BYTES {
-    const h = hashKey(key);
+  readString(key: string, raw = false, h = hashKey(key)): string | null | typeof NOT_STRING | typeof PACKED_BYTES {
     const e = this.live(key, h);
     if (e !== null) {
       if (!this.hooks.noTouch) e.lru = this.touched(e.lru);
@@ -308,8 +307,7 @@ export class Db {
   }
 
   /** True when key exists and is not expired. No LRU touch. */
-  exists(key: string): boolean {
-    const h = hashKey(key);
+  exists(key: string, h = hashKey(key)): boolean {
     return this.live(key, h) !== null || (this.packed.size > 0 && this.packed.find(key, h) >= 0);
   }
 
@@ -317,8 +315,7 @@ export class Db {
    * The type and absolute expiry (-1 for none) of key without touching or promoting it, or null when absent or
    * expired (TYPE, TTL and EXISTS-like commands that only look).
    */
-  describe(key: string): KeyInfo | null {
-    const h = hashKey(key);
+  describe(key: string, h = hashKey(key)): KeyInfo | null {
     const e = this.live(key, h);
     if (e !== null) {
       KEY_INFO.type = typeOf(e.value);
@@ -371,8 +368,7 @@ export class Db {
    * string is packed; a packed key is rewritten in place. Does not signal modification. Returns SET_SKIPPED when
    * the condition failed (nothing written), SET_UPDATED or SET_CREATED.
    */
-  setString(key: string, value: string, flags = 0): number {
-    const h = hashKey(key);
+  setString(key: string, value: string, flags = 0, h = hashKey(key)): number {
     const packed = this.packed;
     const e = this.dict.getWithHash(key, h);
     if (e !== null) {

@@ -27,7 +27,7 @@ export const PACKED_MAX_LEN = 255;
 
 /** A span of bytes inside the store (see valueBytes). */
 export interface ByteRef {
-  buf: Uint8Array;
+  buf: Buffer;
   offset: number;
   length: number;
 }

@@ -18,6 +18,7 @@
 
 import { splitArgs } from '../util/splitargs';
 import { latin1 } from './latin1';
+import { hashBytes, hashKey } from '../types/dict';
 
 const PROTO_INLINE_MAX_SIZE = 64 * 1024;
 const PROTO_MBULK_BIG_ARG = 32 * 1024;
@@ -47,6 +48,13 @@ export class RequestParser {
   error: string | null = null;
   /** True when the last command came inline (Redis does not count those toward some checks). */
   inline = false;
+  /**
+   * The second argument of the last multibulk read from the buffer (the key of most commands) and its
+   * hashKey, computed from the bytes. Always a matching pair: whoever holds a key equal to firstKey may use
+   * firstKeyHash instead of hashing it again (Client.keyHash).
+   */
+  firstKey = '';
+  firstKeyHash = hashKey('');
 
   constructor(readonly limits: ParserLimits) {}
 
@@ -246,7 +254,15 @@ export class RequestParser {
         break;
       }
       const i = this.argc++;
-      this.args[i] = i === 0 && n <= MAX_INTERNED_NAME ? internName(buf, pos, n) : latin1(buf, pos, n);
+      if (i === 1) {
+        // The first argument after the name is the key of most commands: hash it from the bytes (see firstKey).
+        const s = latin1(buf, pos, n);
+        this.args[1] = s;
+        this.firstKey = s;
+        this.firstKeyHash = hashBytes(buf, pos, n);
+      } else {
+        this.args[i] = i === 0 && n <= MAX_INTERNED_NAME ? internName(buf, pos, n) : latin1(buf, pos, n);
+      }
       pos += n + 2;
       this.bulkLen = -1;
       this.multibulkLen--;

@@ -235,7 +235,7 @@ export class ReplyWriter {
   }
 
   /** A bulk string from bytes src[offset, offset + n) (values the keyspace keeps as bytes). */
-  bulkBytes(src: Uint8Array, offset: number, n: number): void {
+  bulkBytes(src: Buffer, offset: number, n: number): void {
     if (this.muted > 0) return;
     const b = this.ensure(n + 25);
     const start = this.pos;

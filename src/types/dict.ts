@@ -48,6 +48,26 @@ export function hashKey(s: string): number {
   return h ^ (h >>> 15);
 }
 
+/**
+ * hashKey of the latin1 string the bytes b[p, p + n) make, computed from the bytes (the request parser hashes
+ * a command's first key while it still has them: a byte load is cheaper than a charCodeAt).
+ */
+export function hashBytes(b: Uint8Array, p: number, n: number): number {
+  let h = SEED ^ n;
+  let i = 0;
+  for (const end = n - 3; i < end; i += 4) {
+    const w = b[p + i] | (b[p + i + 1] << 8) | (b[p + i + 2] << 16) | (b[p + i + 3] << 24);
+    h = Math.imul(h ^ w, 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  for (; i < n; i++) {
+    h = Math.imul(h ^ b[p + i], 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  h = Math.imul(h ^ (h >>> 13), 0x5bd1e995);
+  return h ^ (h >>> 15);
+}
+
 const INITIAL_SIZE = 4;
 
 export class Dict<E extends DictEntry> {

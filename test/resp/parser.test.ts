@@ -8,6 +8,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RequestParser } from '../../src/resp/parser';
+import { hashBytes, hashKey } from '../../src/types/dict';
 import { encodeCommand, rng } from '../helpers';
 
 interface Outcome {
@@ -163,6 +164,25 @@ describe('RequestParser', () => {
       const cuts: number[] = [];
       for (let i = 1; i < buf.length; i += 1 + Math.floor(rr() * (rr() < 0.5 ? 8 : 5000))) cuts.push(i);
       assert.deepEqual(run(buf, cuts).commands, expected, `seed ${seed}`);
+    }
+  });
+});
+
+describe('first key hash', () => {
+  it('firstKeyHash is hashKey(firstKey) for every multibulk, binary keys of any length included', () => {
+    const r = rng(99);
+    const p = parser();
+    for (let i = 0; i < 300; i++) {
+      const n = Math.floor(r() * 40);
+      let key = '';
+      for (let j = 0; j < n; j++) key += String.fromCharCode(Math.floor(r() * 256));
+      p.feed(encodeCommand(['get', key]));
+      const argv = p.next();
+      assert.ok(Array.isArray(argv));
+      assert.equal(argv[1], key);
+      assert.equal(p.firstKey, key);
+      assert.equal(p.firstKeyHash, hashKey(key));
+      assert.equal(hashBytes(Buffer.from(key, 'latin1'), 0, n), hashKey(key));
     }
   });
 });
