@@ -373,6 +373,8 @@ export class Db {
     const e = this.dict.getWithHash(key, h);
     if (e !== null) {
       if (e.exp === null || e.exp.at >= this.clock.now() || !this.hooks.expireEnabled) {
+        // lookupKeyWrite counts as an access, whether or not the condition lets the write happen.
+        if (!this.hooks.noTouch) e.lru = this.touched(e.lru);
         if ((flags & SET_NX) !== 0) return SET_SKIPPED;
         this.overwrite(e, value, (flags & SET_KEEPTTL) !== 0);
         return SET_UPDATED;
@@ -387,12 +389,15 @@ export class Db {
     } else if (packed.size > 0) {
       const slot = packed.find(key, h);
       if (slot >= 0) {
+        if (!this.hooks.noTouch) packed.setLru(slot, this.touched(packed.lruAt(slot)));
         if ((flags & SET_NX) !== 0) return SET_SKIPPED;
+        // dbOverwrite: a fresh LRU clock, but the LFU counter is inherited.
+        const lru = this.hooks.lfu === null ? this.lruClock() : packed.lruAt(slot);
         if (packed.fits(key, value)) {
-          packed.replaceValue(slot, key, value, this.hooks.lfu === null ? this.lruClock() : packed.lruAt(slot));
+          packed.replaceValue(slot, key, value, lru);
         } else {
           packed.removeAt(slot);
-          this.dict.add(new KeyEntry(key, value, this.newLru()), h);
+          this.dict.add(new KeyEntry(key, value, lru), h);
         }
         return SET_UPDATED;
       }

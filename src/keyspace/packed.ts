@@ -162,6 +162,7 @@ export class PackedStrings {
     }
     this.release(addr);
     this.slots[slot] = this.write(key, value, lru) + 1;
+    this.maybeCompact();
   }
 
   /** Delete the record at a slot. */
@@ -171,7 +172,12 @@ export class PackedStrings {
     this.size--;
     const cap = this.slots.length;
     if (cap > MIN_CAPACITY && this.size * 10 < cap) this.rebuild(this.size);
-    else if (this.freeBytes > this.liveBytes && this.freeBytes > 4 * CHUNK) this.compact();
+    this.maybeCompact();
+  }
+
+  /** Compact when more than half of the arena is free (and that is worth a few chunks). */
+  private maybeCompact(): void {
+    if (this.freeBytes > this.liveBytes && this.freeBytes > 2 * CHUNK) this.compact();
   }
 
   /** A random slot holding a record, or -1 when empty. */

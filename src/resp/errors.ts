@@ -130,6 +130,9 @@ export const ERR = {
 
 /** Redis truncates user-supplied text in error messages (sdscatrepr of at most 128 bytes) and strips newlines. */
 function truncate(s: string, max: number): string {
+  // Redis formats these with %.128s: the text stops at a NUL byte, as a C string does.
+  const z = s.indexOf('\0');
+  if (z >= 0) s = s.slice(0, z);
   const cut = s.length > max ? s.slice(0, max) : s;
   return cut.replace(/[\r\n]/g, ' ');
 }
