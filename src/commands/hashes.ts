@@ -45,10 +45,7 @@ export function randomCountArg(c: Client, s: string): Int64 | null {
 }
 
 /** parseScanCursorOrReply (the keyspace SCAN's parser, shared): the cursor's low 32 bits, null after replying. */
-export function scanCursorArg(c: Client, arg: string): number | null {
-  const cursor = parseScanCursor(c, arg);
-  return cursor === null ? null : cursor % 2 ** 32;
-}
+export const scanCursorArg = parseScanCursor;
 
 export interface ScanOptions {
   count: number;

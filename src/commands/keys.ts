@@ -317,13 +317,10 @@ function keys(c: Client, argv: string[]): void {
   c.reply.bulkArray(out);
 }
 
-const CURSOR_MOD = 2 ** 48;
-
 /**
  * parseScanCursorOrReply: strtoul(cursor, 10) as C sees the argument (up to a NUL byte): an optional sign
  * ("-1" wraps to 2^64-1), digits, nothing else; no leading space; at most 2^64-1. The empty string is 0.
- * Returns the low 48 bits (exact in a double; the keyspace's cursor uses 33 of them, see Db.scan, a collection's
- * 32: higher bits never change the walk) or null after replying.
+ * Returns the low 32 bits (Dict.scan's cursor: higher bits never change the walk) or null after replying.
  */
 export function parseScanCursor(c: Client, arg: string): number | null {
   const z = arg.indexOf('\0');
@@ -337,12 +334,12 @@ export function parseScanCursor(c: Client, arg: string): number | null {
     if (ch < 48 || ch > 57) ok = false;
   }
   while (ok && i < s.length - 1 && s.charCodeAt(i) === 48) i++; // leading zeros
-  if (ok && s.length - i <= 15 && c0 !== 45) return Number(s.slice(i)) % CURSOR_MOD;
+  if (ok && s.length - i <= 15 && c0 !== 45) return Number(s.slice(i)) >>> 0; // ToUint32 = the low 32 bits
   if (ok && s.length - i <= 20) {
     const v = BigInt(s.slice(i));
     if (v <= 0xffffffffffffffffn) {
       const u = c0 === 45 ? (0x10000000000000000n - v) & 0xffffffffffffffffn : v;
-      return Number(u % BigInt(CURSOR_MOD));
+      return Number(u & 0xffffffffn);
     }
   }
   c.replyError(ERR.invalidCursor);

@@ -6,8 +6,8 @@
  * `dict`, where the value, the TTL and the LRU clock of its last access live on the node. A command that needs
  * the node (lookup, peek, set, add) gets one: a packed key is moved to `dict` first ("promoted"), so commands
  * never see the difference. The hot string paths (GET, SET, MGET, MSET, EXISTS, TYPE, TTL) read and write
- * packed records in place. Keys never move from `dict` back to `packed`, which is what lets SCAN walk `packed`
- * first and `dict` second and still return every key present for the whole scan.
+ * packed records in place, and a SET that leaves a node holding a short string without a TTL packs it again.
+ * Both tables bucket keys by the same hash, so SCAN walks them together (see scan()).
  * Keys with a TTL are also indexed in `expires` (like Redis's db->expires) so the active cycle can sample them
  * without walking keys that never expire.
  *
@@ -17,7 +17,7 @@
  * nothing of RESP or clients.
  */
 
-import { Dict, DictEntry, hashKey } from '../types/dict';
+import { Dict, DictEntry, hashKey, scanNext } from '../types/dict';
 import type { Clock } from '../clock';
 import { RValue, TypeName, typeOf } from './object';
 import { ByteRef, PackedStrings } from './packed';
@@ -145,8 +145,6 @@ export const NOT_STRING = Symbol('not a string');
 /** What Db.readString(key, true) returns for a packed value: its bytes are in Db.valueRef. */
 export const PACKED_BYTES = Symbol('packed bytes');
 
-/** SCAN cursors at or above this walk `dict`; below it, `packed` (which is walked first). */
-const DICT_PHASE = 2 ** 32;
 
 export class Db {
   /** Keys that need a node: collections, strings with a TTL or too long to pack, and promoted packed keys. */
@@ -376,7 +374,14 @@ export class Db {
         // lookupKeyWrite counts as an access, whether or not the condition lets the write happen.
         if (!this.hooks.noTouch) e.lru = this.touched(e.lru);
         if ((flags & SET_NX) !== 0) return SET_SKIPPED;
-        this.overwrite(e, value, (flags & SET_KEEPTTL) !== 0);
+        if ((e.exp === null || (flags & SET_KEEPTTL) === 0) && packed.fits(key, value)) {
+          // The key no longer needs a node: packed again (dbOverwrite's LRU rule, TTL dropped).
+          const lru = this.hooks.lfu === null ? this.lruClock() : e.lru;
+          this.removeEntry(key);
+          packed.insert(key, h, value, lru);
+        } else {
+          this.overwrite(e, value, (flags & SET_KEEPTTL) !== 0);
+        }
         return SET_UPDATED;
       }
       // Expired: deleted now, or while CLIENT PAUSE freezes expiry, replaced by the new value (as add() does).
@@ -550,19 +555,30 @@ export class Db {
   }
 
   /**
-   * One SCAN step over both tables: `packed` first (bit 32 of the cursor clear), then `dict` (bit 32 set). Keys
-   * only move from `packed` to `dict`, so a key present for the whole scan is returned at least once.
+   * One SCAN step over both tables, walked together as dictScan walks its two tables while rehashing: both
+   * place a key in bucket hashKey(key) & mask, so the step visits the smaller table's bucket `cursor & m0` and
+   * every bucket of the larger one that expands it. A key moving between the tables (promotion, or a SET that
+   * packs a node again) is in one of the buckets visited at the same step, so every key present for the whole
+   * scan is still returned at least once.
    */
   scan(cursor: number, fn: (key: string) => void): number {
     const packed = this.packed;
-    const low = cursor % DICT_PHASE;
-    if (cursor % (2 * DICT_PHASE) < DICT_PHASE) {
-      const next = packed.scan(low, (slot) => fn(packed.keyAt(slot)));
-      if (next !== 0) return next;
-      return this.dict.size === 0 ? 0 : DICT_PHASE;
-    }
-    const next = this.dict.scan(low, (e) => fn(e.key));
-    return next === 0 ? 0 : next + DICT_PHASE;
+    const dict = this.dict;
+    if (packed.size === 0 && dict.size === 0) return 0;
+    const visitPacked = (b: number): void => packed.visitHome(b, (slot) => fn(packed.keyAt(slot)));
+    const visitDict = (b: number): void => dict.visitBucket(b, (e) => fn(e.key));
+    const packedSmaller = packed.bucketMask <= dict.bucketMask;
+    const m0 = packedSmaller ? packed.bucketMask : dict.bucketMask;
+    const m1 = packedSmaller ? dict.bucketMask : packed.bucketMask;
+    let v = cursor % 2 ** 32;
+    (packedSmaller ? visitPacked : visitDict)(v & m0);
+    const visitLarger = packedSmaller ? visitDict : visitPacked;
+    do {
+      visitLarger(v & m1);
+      // Increment the bits of the larger mask that the smaller one lacks.
+      v = ((((v | m0) + 1) & ~m0) | (v & m0)) >>> 0;
+    } while ((v & (m0 ^ m1)) !== 0);
+    return scanNext(v, m0);
   }
 
   /** SWAPDB: exchange every key (and the expiry state) with another database. */

@@ -10,9 +10,10 @@
  * collector has to trace.
  *
  * The index is linear probing with tombstones: an element never moves except when the whole index is rebuilt,
- * so all elements whose home bucket is b sit in the run of non-empty slots starting at b. SCAN visits home
- * buckets in dictScan's reverse-binary order, which keeps Redis's guarantee (every element present for the whole
- * scan is returned) across growing and shrinking. Freed records go to per-size free lists; when more than half
+ * so all elements whose home bucket is b sit in the run of non-empty slots starting at b. A home bucket is
+ * hashKey & mask, exactly a Dict's bucket, so SCAN can walk this index and a Dict together as dictScan walks
+ * its two tables while rehashing (Db.scan); either way Redis's guarantee holds (every element present for the
+ * whole scan is returned) across growing and shrinking. Freed records go to per-size free lists; when more than half
  * of the arena is free it is compacted into fresh chunks.
  *
  * Only Db uses this: it decides which keys are packed (see Db.setString) and turns a packed key into an ordinary
@@ -20,7 +21,7 @@
  */
 
 import { latin1 } from '../resp/latin1';
-import { reverse32 } from '../types/dict';
+import { scanNext } from '../types/dict';
 
 /** The longest key and the longest value a record holds (one length byte each). */
 export const PACKED_MAX_LEN = 255;
@@ -206,19 +207,25 @@ export class PackedStrings {
    */
   scan(cursor: number, fn: (slot: number) => void): number {
     if (this.size === 0) return 0;
+    this.visitHome(cursor & this.mask, fn);
+    return scanNext(cursor, this.mask);
+  }
+
+  /** The index mask: a key's home bucket is hashKey(key) & bucketMask (the same buckets a Dict would use). */
+  get bucketMask(): number {
+    return this.mask;
+  }
+
+  /** Visit the records whose home bucket is b (they all sit in the run of non-empty slots starting at b). */
+  visitHome(b: number, fn: (slot: number) => void): void {
     const slots = this.slots;
     const hashes = this.hashes;
     const mask = this.mask;
-    const b = cursor & mask;
     for (let i = b; slots[i] !== EMPTY; ) {
       if (slots[i] !== TOMB && (hashes[i] & mask) === b) fn(i);
       i = (i + 1) & mask;
       if (i === b) break;
     }
-    let v = (cursor | ~mask) >>> 0;
-    v = reverse32(v);
-    v = (v + 1) >>> 0;
-    return reverse32(v);
   }
 
   // ---- the arena ----

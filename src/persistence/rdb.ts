@@ -35,10 +35,8 @@ export function encodeSnapshot(server: Server, sink: (chunk: Buffer) => void): v
  * Load an RDB file's contents into the databases (a key already there is replaced, as DEBUG RELOAD MERGE
  * does). Keys already expired are skipped, as a master does. Returns counts for INFO and the aux fields
  * (redis-ver, ctime, used-mem) for the start-up log. Throws RdbError on a corrupt file.
- * Short strings are packed (Db.setString) unless `pack` is false: DEBUG RELOAD loads every key as a node, since
- * a SCAN in progress past the packed table (see Db.scan) must still find keys that were nodes before.
  */
-export function loadSnapshot(server: Server, buf: Buffer, pack = true): { loaded: number; expired: number; aux: Record<string, string> } {
+export function loadSnapshot(server: Server, buf: Buffer): { loaded: number; expired: number; aux: Record<string, string> } {
   const now = server.clock.now();
   let loaded = 0;
   let expired = 0;
@@ -57,7 +55,7 @@ export function loadSnapshot(server: Server, buf: Buffer, pack = true): { loaded
         }
         const db = server.dbs[dbIndex];
         const v = value.type === 'string' ? value.value : collectionFromRdb(value, server.config);
-        if (pack && typeof v === 'string' && expireAtMs === -1) {
+        if (typeof v === 'string' && expireAtMs === -1) {
           db.setString(key, v);
         } else {
           db.removeEntry(key);

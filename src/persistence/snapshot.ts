@@ -151,10 +151,10 @@ export class Persistence {
     server.log('notice', `DB loaded from disk: ${((Date.now() - start) / 1000).toFixed(3)} seconds`);
   }
 
-  /** rdbLoad() into the current (empty) keyspace, with Redis's log lines. `pack`: see loadSnapshot. */
-  private load(buf: Buffer, pack = true): void {
+  /** rdbLoad() into the current (empty) keyspace, with Redis's log lines. */
+  private load(buf: Buffer): void {
     const server = this.server;
-    const { loaded, expired, aux } = loadSnapshot(server, buf, pack);
+    const { loaded, expired, aux } = loadSnapshot(server, buf);
     if (aux['redis-ver'] !== undefined) server.log('notice', `Loading RDB produced by version ${aux['redis-ver']}`);
     if (aux.ctime !== undefined) {
       const age = Math.floor(server.clock.now() / 1000) - Number(aux.ctime);
@@ -206,7 +206,7 @@ export class Persistence {
     let buf: Buffer;
     try {
       buf = fs.readFileSync(this.server.rdbPath);
-      this.load(buf, false);
+      this.load(buf);
     } catch {
       c.replyError('ERR Error trying to load the RDB dump, check server logs.');
       return;

@@ -222,19 +222,23 @@ export class Dict<E extends DictEntry> {
    */
   scan(cursor: number, fn: (e: E) => void): number {
     if (this.size === 0) return 0;
-    const mask = this.mask;
-    let e = this.table[cursor & mask];
+    this.visitBucket(cursor & this.mask, fn);
+    return scanNext(cursor, this.mask);
+  }
+
+  /** The bucket mask: key lives in bucket hashKey(key) & bucketMask. */
+  get bucketMask(): number {
+    return this.mask;
+  }
+
+  /** Visit the entries of one bucket (the callback must not add or delete entries). */
+  visitBucket(i: number, fn: (e: E) => void): void {
+    let e = this.table[i];
     while (e !== null) {
       const next = e.next;
       fn(e);
       e = next;
     }
-    // cursor |= ~mask; cursor = rev(cursor); cursor++; cursor = rev(cursor), on 32 bits (tables never exceed 2^32).
-    let v = (cursor | ~mask) >>> 0;
-    v = reverse32(v);
-    v = (v + 1) >>> 0;
-    v = reverse32(v);
-    return v;
   }
 
   /** A random entry, as fair as Redis's dictGetFairRandomKey is in practice; null when empty. */
@@ -281,8 +285,19 @@ export class Dict<E extends DictEntry> {
   }
 }
 
+/**
+ * dictScan's cursor increment for a table of mask+1 buckets: cursor |= ~mask; rev; ++; rev, on 32 bits (tables
+ * never exceed 2^32 buckets). Buckets come in an order that stays valid when the table grows or shrinks.
+ */
+export function scanNext(cursor: number, mask: number): number {
+  let v = (cursor | ~mask) >>> 0;
+  v = reverse32(v);
+  v = (v + 1) >>> 0;
+  return reverse32(v);
+}
+
 /** Bit reversal of a 32-bit cursor (dictScan's reverse-binary increment). */
-export function reverse32(v: number): number {
+function reverse32(v: number): number {
   v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
   v = ((v >>> 2) & 0x33333333) | ((v & 0x33333333) << 2);
   v = ((v >>> 4) & 0x0f0f0f0f) | ((v & 0x0f0f0f0f) << 4);
