@@ -220,6 +220,13 @@ export class Db {
     return e;
   }
 
+  /** An access to a packed key: its LRU word becomes the LRU clock, or under LFU the next counter. */
+  private touchPacked(slot: number): void {
+    const lfu = this.hooks.lfu;
+    const packed = this.packed;
+    packed.setLru(slot, lfu === null ? this.lruClock() : this.nextLfu(packed.lruAt(slot), lfu));
+  }
+
   /** The LRU word after an access: the LRU clock, or under an LFU policy the decayed and incremented counter. */
   private touched(word: number): number {
     const lfu = this.hooks.lfu;
@@ -231,17 +238,21 @@ export class Db {
    * the key holds another type. A packed key stays packed; with `raw`, its value is not even decoded: the result
    * is PACKED_BYTES and `valueRef` points at the bytes (GET, MGET copy them straight into the reply).
    */
-  readString(key: string, raw = false, h = hashKey(key)): string | null | typeof NOT_STRING | typeof PACKED_BYTES {
-    const e = this.live(key, h);
-    if (e !== null) {
-      if (!this.hooks.noTouch) e.lru = this.touched(e.lru);
-      return typeof e.value === 'string' ? e.value : NOT_STRING;
-    }
+  readString(key: string, raw = false, h?: number): string | null | typeof NOT_STRING | typeof PACKED_BYTES {
     const packed = this.packed;
-    if (packed.size === 0) return null;
-    const slot = packed.find(key, h);
-    if (slot < 0) return null;
-    if (!this.hooks.noTouch) packed.setLru(slot, this.touched(packed.lruAt(slot)));
+    let slot = packed.cachedSlot(key);
+    if (slot < 0) {
+      const hk = h ?? hashKey(key);
+      const e = this.live(key, hk);
+      if (e !== null) {
+        if (!this.hooks.noTouch) e.lru = this.touched(e.lru);
+        return typeof e.value === 'string' ? e.value : NOT_STRING;
+      }
+      if (packed.size === 0) return null;
+      slot = packed.find(key, hk);
+      if (slot < 0) return null;
+    }
+    if (!this.hooks.noTouch) this.touchPacked(slot);
     if (!raw) return packed.valueAt(slot);
     packed.valueBytes(slot, this.valueRef);
     return PACKED_BYTES;
@@ -366,8 +377,11 @@ export class Db {
    * string is packed; a packed key is rewritten in place. Does not signal modification. Returns SET_SKIPPED when
    * the condition failed (nothing written), SET_UPDATED or SET_CREATED.
    */
-  setString(key: string, value: string, flags = 0, h = hashKey(key)): number {
+  setString(key: string, value: string, flags = 0, hk?: number): number {
     const packed = this.packed;
+    const cached = packed.cachedSlot(key);
+    if (cached >= 0) return this.setPacked(cached, key, value, flags);
+    const h = hk ?? hashKey(key);
     const e = this.dict.getWithHash(key, h);
     if (e !== null) {
       if (e.exp === null || e.exp.at >= this.clock.now() || !this.hooks.expireEnabled) {
@@ -393,19 +407,7 @@ export class Db {
       }
     } else if (packed.size > 0) {
       const slot = packed.find(key, h);
-      if (slot >= 0) {
-        if (!this.hooks.noTouch) packed.setLru(slot, this.touched(packed.lruAt(slot)));
-        if ((flags & SET_NX) !== 0) return SET_SKIPPED;
-        // dbOverwrite: a fresh LRU clock, but the LFU counter is inherited.
-        const lru = this.hooks.lfu === null ? this.lruClock() : packed.lruAt(slot);
-        if (packed.fits(key, value)) {
-          packed.replaceValue(slot, key, value, lru);
-        } else {
-          packed.removeAt(slot);
-          this.dict.add(new KeyEntry(key, value, lru), h);
-        }
-        return SET_UPDATED;
-      }
+      if (slot >= 0) return this.setPacked(slot, key, value, flags, h);
     }
     if ((flags & SET_XX) !== 0) return SET_SKIPPED;
     if (packed.fits(key, value)) {
@@ -415,6 +417,25 @@ export class Db {
       this.add(key, value, h);
     }
     return SET_CREATED;
+  }
+
+  /** setString's write to a packed key found at `slot` (h = hashKey(key) when the caller has it). */
+  private setPacked(slot: number, key: string, value: string, flags: number, h?: number): number {
+    const packed = this.packed;
+    // lookupKeyWrite's touch, then dbOverwrite: a fresh LRU clock, but the LFU counter is inherited (an
+    // overwrite under LRU makes the touch moot).
+    if ((flags & SET_NX) !== 0 || this.hooks.lfu !== null) {
+      if (!this.hooks.noTouch) this.touchPacked(slot);
+      if ((flags & SET_NX) !== 0) return SET_SKIPPED;
+    }
+    const lru = this.hooks.lfu === null ? this.lruClock() : packed.lruAt(slot);
+    if (packed.fits(key, value)) {
+      packed.replaceValue(slot, key, value, lru);
+    } else {
+      packed.removeAt(slot);
+      this.dict.add(new KeyEntry(key, value, lru), h ?? hashKey(key));
+    }
+    return SET_UPDATED;
   }
 
   /** dbOverwrite: replace the value of an existing entry (found by lookup) without finding it again. */

@@ -47,6 +47,9 @@ export class PackedStrings {
   size = 0;
   /** Live records plus tombstones: what the load factor counts. */
   private used = 0;
+  /** The key last found or inserted and its slot (see cachedSlot); null after a removal or a rebuild. */
+  private lastKey: string | null = null;
+  private lastSlot = -1;
   private slots = new Uint32Array(MIN_CAPACITY);
   private hashes = new Int32Array(MIN_CAPACITY);
   private mask = MIN_CAPACITY - 1;
@@ -81,8 +84,21 @@ export class PackedStrings {
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = slots[i];
       if (s === EMPTY) return -1;
-      if (s !== TOMB && hashes[i] === h && this.keyIs(s - 1, key)) return i;
+      if (s !== TOMB && hashes[i] === h && this.keyIs(s - 1, key)) {
+        this.lastKey = key;
+        this.lastSlot = i;
+        return i;
+      }
     }
+  }
+
+  /**
+   * The slot of key when it is the key last found or inserted, else -1: a key used by consecutive commands
+   * (GET then SET, a hot key) skips hashing and the byte-by-byte comparison, which is a string comparison
+   * here. Valid until a key is removed or the index is rebuilt.
+   */
+  cachedSlot(key: string): number {
+    return key === this.lastKey ? this.lastSlot : -1;
   }
 
   private keyIs(addr: number, key: string): boolean {
@@ -149,6 +165,8 @@ export class PackedStrings {
     slots[i] = this.write(key, value, lru) + 1;
     this.hashes[i] = h;
     this.size++;
+    this.lastKey = key;
+    this.lastSlot = i;
   }
 
   /** Replace the value at a slot (fits() checked); the LRU word is set to `lru`. */
@@ -168,6 +186,7 @@ export class PackedStrings {
 
   /** Delete the record at a slot. */
   removeAt(slot: number): void {
+    this.lastKey = null;
     this.release(this.slots[slot] - 1);
     this.slots[slot] = TOMB;
     this.size--;
@@ -320,6 +339,7 @@ export class PackedStrings {
     this.hashes = hashes;
     this.mask = mask;
     this.used = this.size;
+    this.lastKey = null;
   }
 }
 

@@ -104,6 +104,7 @@ describe('PackedStrings against a Map model', () => {
       let maxCap = 0;
       let shrunk = false;
       let ops = 0;
+      let cacheHits = 0;
       const insert = (k: string) => {
         const rec = { value: bytes(r), lru: Math.floor(r() * 0x1000000) };
         assert.ok(p.fits(k, rec.value));
@@ -114,6 +115,18 @@ describe('PackedStrings against a Map model', () => {
       for (const target of targets) {
         while (model.size !== target) {
           ops++;
+          // The one-key cache (cachedSlot) never names a slot that holds another key or none.
+          const probe = keys.length > 0 && r() < 0.5 ? randomKeyOf(r, keys) : freshKey(r, model);
+          const cs = p.cachedSlot(probe);
+          if (cs >= 0) assert.equal(p.keyAt(cs), probe, 'cachedSlot names the slot of its key');
+          if (ops % 64 === 0) {
+            for (const k of keys) {
+              const c = p.cachedSlot(k);
+              if (c < 0) continue;
+              assert.equal(p.keyAt(c), k, 'cachedSlot names the slot of its key');
+              cacheHits++;
+            }
+          }
           const x = r();
           const growing = model.size < target;
           if (x < 0.45) {
@@ -173,6 +186,7 @@ describe('PackedStrings against a Map model', () => {
       }
       assert.ok(maxCap >= 4096, `the index grew (to ${maxCap})`);
       assert.ok(shrunk, 'the index shrank');
+      assert.ok(cacheHits > 0, 'the one-key cache was exercised');
       assert.equal(p.randomSlot() >= 0, model.size > 0);
     });
   }
