@@ -38,7 +38,7 @@ const BIG_STRING = 64 * 1024;
 /** Strings up to this length are copied with a loop instead of latin1Write. */
 const SMALL_STRING = 32;
 const pool: Buffer[] = [];
-const ONE_CHUNK: Array<Buffer | string> = [];
+const ONE_CHUNK: Array<Buffer | string> = [''];
 
 /** Write `<type><decimal n>\r\n` at p (n a non-negative safe integer); returns the new position. */
 function writeHeader(b: Buffer, p: number, type: number, n: number): number {
@@ -342,7 +342,8 @@ export class ReplyWriter {
     }
     const single = chunks.length === 1;
     const done = this.sink.write(chunks);
-    if (chunks === ONE_CHUNK) ONE_CHUNK.length = 0;
+    // Keep the array's one element (truncating it would free its backing store, reallocated next time).
+    if (chunks === ONE_CHUNK) ONE_CHUNK[0] = '';
     if (done && b !== null && b.length === POOL_BUFFER_SIZE && single && pool.length < 16) {
       pool.push(b);
     }
