@@ -195,7 +195,7 @@ export class Db {
    */
   private node(key: string, h: number): KeyEntry | null {
     const e = this.live(key, h);
-    if (e !== null || this.packed.size === 0) return e;
+    if (e !== null) return e;
     const slot = this.packed.find(key, h);
     return slot < 0 ? null : this.promote(slot, key, h);
   }
@@ -220,11 +220,14 @@ export class Db {
     return e;
   }
 
-  /** An access to a packed key: its LRU word becomes the LRU clock, or under LFU the next counter. */
+  /** An access to a packed key (its LRU word, as touched() says). */
   private touchPacked(slot: number): void {
-    const lfu = this.hooks.lfu;
-    const packed = this.packed;
-    packed.setLru(slot, lfu === null ? this.lruClock() : this.nextLfu(packed.lruAt(slot), lfu));
+    this.packed.setLru(slot, this.touched(this.packed.lruAt(slot)));
+  }
+
+  /** dbOverwrite's rule for the LRU word of a new value: a fresh LRU clock, but the LFU counter is inherited. */
+  private overwrittenLru(old: number): number {
+    return this.hooks.lfu === null ? this.lruClock() : old;
   }
 
   /** The LRU word after an access: the LRU clock, or under an LFU policy the decayed and incremented counter. */
@@ -248,7 +251,6 @@ export class Db {
         if (!this.hooks.noTouch) e.lru = this.touched(e.lru);
         return typeof e.value === 'string' ? e.value : NOT_STRING;
       }
-      if (packed.size === 0) return null;
       slot = packed.find(key, hk);
       if (slot < 0) return null;
     }
@@ -304,7 +306,7 @@ export class Db {
   stored(key: string): KeyEntry | null {
     const h = hashKey(key);
     const e = this.dict.getWithHash(key, h);
-    if (e !== null || this.packed.size === 0) return e;
+    if (e !== null) return e;
     const slot = this.packed.find(key, h);
     return slot < 0 ? null : this.promote(slot, key, h);
   }
@@ -312,12 +314,12 @@ export class Db {
   /** True when key is stored, expired or not (no promotion, no expiry). */
   has(key: string): boolean {
     const h = hashKey(key);
-    return this.dict.getWithHash(key, h) !== null || (this.packed.size > 0 && this.packed.find(key, h) >= 0);
+    return this.dict.getWithHash(key, h) !== null || this.packed.find(key, h) >= 0;
   }
 
   /** True when key exists and is not expired. No LRU touch. */
   exists(key: string, h = hashKey(key)): boolean {
-    return this.live(key, h) !== null || (this.packed.size > 0 && this.packed.find(key, h) >= 0);
+    return this.live(key, h) !== null || this.packed.find(key, h) >= 0;
   }
 
   /**
@@ -331,7 +333,7 @@ export class Db {
       KEY_INFO.expireAt = e.expireAt;
       return KEY_INFO;
     }
-    if (this.packed.size === 0 || this.packed.find(key, h) < 0) return null;
+    if (this.packed.find(key, h) < 0) return null;
     KEY_INFO.type = 'string';
     KEY_INFO.expireAt = -1;
     return KEY_INFO;
@@ -390,7 +392,7 @@ export class Db {
         if ((flags & SET_NX) !== 0) return SET_SKIPPED;
         if ((e.exp === null || (flags & SET_KEEPTTL) === 0) && packed.fits(key, value)) {
           // The key no longer needs a node: packed again (dbOverwrite's LRU rule, TTL dropped).
-          const lru = this.hooks.lfu === null ? this.lruClock() : e.lru;
+          const lru = this.overwrittenLru(e.lru);
           this.removeEntry(key);
           packed.insert(key, h, value, lru);
         } else {
@@ -405,7 +407,7 @@ export class Db {
       } else {
         this.expireKey(e);
       }
-    } else if (packed.size > 0) {
+    } else {
       const slot = packed.find(key, h);
       if (slot >= 0) return this.setPacked(slot, key, value, flags, h);
     }
@@ -428,7 +430,7 @@ export class Db {
       if (!this.hooks.noTouch) this.touchPacked(slot);
       if ((flags & SET_NX) !== 0) return SET_SKIPPED;
     }
-    const lru = this.hooks.lfu === null ? this.lruClock() : packed.lruAt(slot);
+    const lru = this.overwrittenLru(packed.lruAt(slot));
     if (packed.fits(key, value)) {
       packed.replaceValue(slot, key, value, lru);
     } else {
@@ -442,8 +444,7 @@ export class Db {
   overwrite(old: KeyEntry, value: RValue, keepTtl = false): KeyEntry {
     old.value = value;
     old.resetEncoding();
-    // The new value gets a fresh LRU clock, but inherits the LFU counter.
-    if (this.hooks.lfu === null) old.lru = this.lruClock();
+    old.lru = this.overwrittenLru(old.lru);
     if (!keepTtl && old.exp !== null) this.removeExpire(old);
     return old;
   }
@@ -452,7 +453,7 @@ export class Db {
   delete(key: string): boolean {
     const h = hashKey(key);
     if (this.live(key, h) !== null) return this.removeEntry(key);
-    const slot = this.packed.size > 0 ? this.packed.find(key, h) : -1;
+    const slot = this.packed.find(key, h);
     if (slot < 0) return false;
     this.packed.removeAt(slot);
     return true;
@@ -465,7 +466,7 @@ export class Db {
       if (e.exp !== null) this.expires.delete(key);
       return true;
     }
-    const slot = this.packed.size > 0 ? this.packed.find(key, hashKey(key)) : -1;
+    const slot = this.packed.find(key, hashKey(key));
     if (slot < 0) return false;
     this.packed.removeAt(slot);
     return true;
@@ -576,30 +577,32 @@ export class Db {
   }
 
   /**
-   * One SCAN step over both tables, walked together as dictScan walks its two tables while rehashing: both
-   * place a key in bucket hashKey(key) & mask, so the step visits the smaller table's bucket `cursor & m0` and
-   * every bucket of the larger one that expands it. A key moving between the tables (promotion, or a SET that
-   * packs a node again) is in one of the buckets visited at the same step, so every key present for the whole
-   * scan is still returned at least once.
+   * One SCAN step over both tables, as dictScan over one table of the larger mask M: both tables place a key
+   * in bucket hashKey(key) & mask, so the keys of "bucket" b = cursor & M are those of bucket b in the larger
+   * table and those of bucket b & m in the smaller one whose hash & M is b. Which table holds a key does not
+   * matter, so keys may move between them (promotion, or a SET that packs a node again) and either table may
+   * grow or shrink mid-scan: dictScan's reverse-binary cursor still returns every key present for the whole
+   * scan, about one bucket's worth per step.
    */
   scan(cursor: number, fn: (key: string) => void): number {
     const packed = this.packed;
     const dict = this.dict;
     if (packed.size === 0 && dict.size === 0) return 0;
-    const visitPacked = (b: number): void => packed.visitHome(b, (slot) => fn(packed.keyAt(slot)));
-    const visitDict = (b: number): void => dict.visitBucket(b, (e) => fn(e.key));
-    const packedSmaller = packed.bucketMask <= dict.bucketMask;
-    const m0 = packedSmaller ? packed.bucketMask : dict.bucketMask;
-    const m1 = packedSmaller ? dict.bucketMask : packed.bucketMask;
-    let v = cursor % 2 ** 32;
-    (packedSmaller ? visitPacked : visitDict)(v & m0);
-    const visitLarger = packedSmaller ? visitDict : visitPacked;
-    do {
-      visitLarger(v & m1);
-      // Increment the bits of the larger mask that the smaller one lacks.
-      v = ((((v | m0) + 1) & ~m0) | (v & m0)) >>> 0;
-    } while ((v & (m0 ^ m1)) !== 0);
-    return scanNext(v, m0);
+    const pm = packed.bucketMask;
+    const dm = dict.bucketMask;
+    const mask = pm > dm ? pm : dm;
+    const b = (cursor & mask) >>> 0;
+    if (packed.size > 0) {
+      packed.visitHome(b & pm, (slot) => {
+        if (pm === mask || (packed.hashAt(slot) & mask) >>> 0 === b) fn(packed.keyAt(slot));
+      });
+    }
+    if (dict.size > 0) {
+      dict.visitBucket(b & dm, (e) => {
+        if (dm === mask || (hashKey(e.key) & mask) >>> 0 === b) fn(e.key);
+      });
+    }
+    return scanNext(cursor, mask);
   }
 
   /** SWAPDB: exchange every key (and the expiry state) with another database. */

@@ -78,6 +78,7 @@ export class PackedStrings {
 
   /** The slot holding key (h = hashKey(key)), or -1. */
   find(key: string, h: number): number {
+    if (this.size === 0) return -1;
     const slots = this.slots;
     const hashes = this.hashes;
     const mask = this.mask;
@@ -135,6 +136,11 @@ export class PackedStrings {
     ref.buf = c;
     ref.offset = p + HEADER + c[p];
     ref.length = c[p + 1];
+  }
+
+  /** The hashKey of the key stored at a slot. */
+  hashAt(slot: number): number {
+    return this.hashes[slot];
   }
 
   /** The 24-bit LRU (or LFU) word of a slot's record. */

@@ -55,10 +55,11 @@ export function loadSnapshot(server: Server, buf: Buffer): { loaded: number; exp
         }
         const db = server.dbs[dbIndex];
         const v = value.type === 'string' ? value.value : collectionFromRdb(value, server.config);
+        // A key already there (DEBUG RELOAD MERGE) is deleted, not expired or overwritten: Redis's dbSyncDelete.
+        db.removeEntry(key);
         if (typeof v === 'string' && expireAtMs === -1) {
           db.setString(key, v);
         } else {
-          db.removeEntry(key);
           const e = db.add(key, v);
           if (expireAtMs !== -1) db.setExpire(e, expireAtMs);
         }

@@ -20,6 +20,9 @@ import { splitArgs } from '../util/splitargs';
 import { latin1 } from './latin1';
 import { hashBytes, hashKey } from '../types/dict';
 
+/** The longest first argument hashed as a key (longer ones are rarely keys: script bodies, ECHO payloads). */
+const FIRST_KEY_MAX = 64;
+
 const PROTO_INLINE_MAX_SIZE = 64 * 1024;
 const PROTO_MBULK_BIG_ARG = 32 * 1024;
 const INT_MAX = 2147483647;
@@ -254,7 +257,7 @@ export class RequestParser {
         break;
       }
       const i = this.argc++;
-      if (i === 1) {
+      if (i === 1 && n <= FIRST_KEY_MAX) {
         // The first argument after the name is the key of most commands: hash it from the bytes (see firstKey).
         const s = latin1(buf, pos, n);
         this.args[1] = s;

@@ -192,6 +192,47 @@ describe('packed keys in the keyspace', () => {
     },
   );
 
+  it('SCAN keeps its guarantee when the smaller table shrinks mid-scan, and returns about COUNT keys a step', async () => {
+    // One packed key in home bucket 4 of a 16-slot index; twelve long strings (nodes) fill a 16-bucket dict.
+    const keyInBucket = (prefix: string, b: number, mask: number): string => {
+      for (let i = 0; ; i++) if ((hashKey(prefix + i) & mask) === b) return prefix + i;
+    };
+    const victim = keyInBucket('p', 4, 15);
+    await ok('set', victim, 'v');
+    for (let i = 0; i < 12; i++) await ok('set', `d${i}`, 'x'.repeat(300));
+    assert.equal(db().packed.bucketMask, 15);
+    assert.equal(db().dict.bucketMask, 15);
+    const seen = new Set<string>();
+    let [cursor, keys] = decode(await call('scan', '0', 'count', '1')) as [string, string[]];
+    keys.forEach((k) => seen.add(k));
+    // The dict shrinks to 4 buckets: the walk must still reach every bucket of the 16-slot packed index.
+    for (let i = 1; i < 12; i++) assert.equal(await int('del', `d${i}`), 1);
+    assert.equal(db().dict.bucketMask, 3);
+    while (cursor !== '0') {
+      [cursor, keys] = decode(await call('scan', cursor, 'count', '1')) as [string, string[]];
+      keys.forEach((k) => seen.add(k));
+    }
+    assert.ok(seen.has(victim), 'the packed key present for the whole scan was returned');
+    assert.ok(seen.has('d0'));
+    // A step returns about one bucket's worth, whichever table is the big one.
+    await call('flushall');
+    for (let i = 0; i < 3000; i += 100) await call('mset', ...Array.from({ length: 200 }, (_, j) => (j % 2 === 0 ? `k${i + j / 2}` : 'v')));
+    await ok('set', 'node', 'x'.repeat(300));
+    const [, first] = decode(await call('scan', '0', 'count', '10')) as [string, string[]];
+    assert.ok(first.length < 100, `SCAN COUNT 10 returned ${first.length} keys`);
+  });
+
+  it('DEBUG RELOAD MERGE replaces a stored key whose TTL has passed without counting it as expired', async () => {
+    await ok('set', 'm', 'v');
+    assert.equal(await call('save'), '+OK\r\n');
+    await call('config', 'resetstat');
+    await ok('set', 'm', 'v2', 'px', 50);
+    clock.advance(200);
+    await ok('debug', 'reload', 'nosave', 'noflush', 'merge');
+    assert.equal(await call('get', 'm'), bulk('v'));
+    assert.match(await call('info', 'stats'), /expired_keys:0\r\n/);
+  });
+
   it('SCAN returns every key of both tables: packed strings, strings with a TTL, long strings, lists', async () => {
     const packedKeys: string[] = [];
     const all = new Set<string>();
