@@ -20,7 +20,7 @@ import type { Client } from '../client';
 import type { CommandDef } from './table';
 import { Db, KeyEntry, KeyInfo, STR_UNSHARED } from '../keyspace/db';
 import { NOTIFY } from '../notify';
-import { lookupRead, lookupWrite } from './util';
+import { countLookup, lookupRead, lookupWrite } from './util';
 import { keyword } from './strings';
 import { ERR } from '../resp/errors';
 import { SHARED } from '../resp/reply';
@@ -47,15 +47,6 @@ function describeNoTouch(c: Client, key: string): KeyInfo | null {
   const info = c.db.describe(key);
   countLookup(c, key, info !== null, false);
   return info;
-}
-
-function countLookup(c: Client, key: string, found: boolean, noNotify: boolean): void {
-  if (found) {
-    c.server.stats.keyspaceHits++;
-  } else {
-    c.server.stats.keyspaceMisses++;
-    if (!noNotify) c.server.notify(NOTIFY.keyMiss, 'keymiss', key, c.db.id);
-  }
 }
 
 /**

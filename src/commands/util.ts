@@ -15,13 +15,18 @@ import { parseI64, parseSafeInt, parseDouble } from '../util/numbers';
 /** lookupKeyRead: the entry or null, counting a hit or a miss. */
 export function lookupRead(c: Client, key: string): KeyEntry | null {
   const e = c.db.lookup(key, c.keyHash(key));
-  if (e === null) {
-    c.server.stats.keyspaceMisses++;
-    c.server.notify(NOTIFY.keyMiss, 'keymiss', key, c.db.id);
-  } else {
-    c.server.stats.keyspaceHits++;
-  }
+  countLookup(c, key, e !== null);
   return e;
+}
+
+/** A read lookup's statistics: keyspace_hits or keyspace_misses, and a miss's `keymiss` event unless `noNotify`. */
+export function countLookup(c: Client, key: string, found: boolean, noNotify = false): void {
+  if (found) {
+    c.server.stats.keyspaceHits++;
+  } else {
+    c.server.stats.keyspaceMisses++;
+    if (!noNotify) c.server.notify(NOTIFY.keyMiss, 'keymiss', key, c.db.id);
+  }
 }
 
 /** lookupKeyWrite: the entry or null (expired keys are removed first). */
@@ -37,12 +42,7 @@ export function probeString(c: Client, key: string, raw: true): string | null | 
 export function probeString(c: Client, key: string): string | null | typeof NOT_STRING;
 export function probeString(c: Client, key: string, raw = false): string | null | typeof NOT_STRING | typeof PACKED_BYTES {
   const v = c.db.readString(key, raw, c.keyHash(key));
-  if (v === null) {
-    c.server.stats.keyspaceMisses++;
-    c.server.notify(NOTIFY.keyMiss, 'keymiss', key, c.db.id);
-  } else {
-    c.server.stats.keyspaceHits++;
-  }
+  countLookup(c, key, v !== null);
   return v;
 }
 
