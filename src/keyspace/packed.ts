@@ -20,7 +20,7 @@
  * KeyEntry when a command needs one (Db.lookup). Keys and values are latin1 strings, one char per byte.
  */
 
-import { latin1 } from '../resp/latin1';
+import { latin1, writeLatin1 } from '../resp/latin1';
 import { scanNext } from '../types/dict';
 
 /** The longest key and the longest value a record holds (one length byte each). */
@@ -264,12 +264,7 @@ export class PackedStrings {
       addr = list.pop()!;
       this.freeBytes -= size;
     } else {
-      if (this.top + size > CHUNK) {
-        this.chunks.push(Buffer.allocUnsafeSlow(CHUNK));
-        this.top = 0;
-      }
-      addr = (this.chunks.length - 1) * CHUNK + this.top;
-      this.top += size;
+      addr = this.bump(size);
     }
     this.liveBytes += size;
     const c = this.chunks[addr >>> CHUNK_BITS];
@@ -281,6 +276,17 @@ export class PackedStrings {
     c[p + 4] = (lru >>> 16) & 255;
     writeLatin1(c, p + HEADER, key);
     writeLatin1(c, p + HEADER + key.length, value);
+    return addr;
+  }
+
+  /** Room for `size` bytes at the top of the arena (a fresh chunk when the last one is full); its address. */
+  private bump(size: number): number {
+    if (this.top + size > CHUNK) {
+      this.chunks.push(Buffer.allocUnsafeSlow(CHUNK));
+      this.top = 0;
+    }
+    const addr = (this.chunks.length - 1) * CHUNK + this.top;
+    this.top += size;
     return addr;
   }
 
@@ -309,13 +315,8 @@ export class PackedStrings {
       const c = old[addr >>> CHUNK_BITS];
       const p = addr & (CHUNK - 1);
       const size = HEADER + c[p] + c[p + 1];
-      if (this.top + size > CHUNK) {
-        this.chunks.push(Buffer.allocUnsafeSlow(CHUNK));
-        this.top = 0;
-      }
-      const at = (this.chunks.length - 1) * CHUNK + this.top;
-      c.copy(this.chunks[this.chunks.length - 1], this.top, p, p + size);
-      this.top += size;
+      const at = this.bump(size);
+      c.copy(this.chunks[at >>> CHUNK_BITS], at & (CHUNK - 1), p, p + size);
       this.liveBytes += size;
       slots[i] = at + 1;
     }
@@ -347,10 +348,4 @@ export class PackedStrings {
     this.used = this.size;
     this.lastKey = null;
   }
-}
-
-function writeLatin1(c: Buffer, p: number, s: string): void {
-  const n = s.length;
-  if (n > 32) c.write(s, p, n, 'latin1');
-  else for (let j = 0; j < n; j++) c[p + j] = s.charCodeAt(j);
 }

@@ -9,6 +9,19 @@
 
 const fcc = String.fromCharCode;
 
+/**
+ * Write the latin1 string s into b at p (one byte per char); returns the position after it. A loop beats
+ * latin1Write's C++ call for short strings (most keys and values).
+ */
+export function writeLatin1(b: Buffer, p: number, s: string): number {
+  const n = s.length;
+  if (n > SHORT_WRITE) return p + b.latin1Write(s, p, n);
+  for (let i = 0; i < n; i++) b[p + i] = s.charCodeAt(i);
+  return p + n;
+}
+
+const SHORT_WRITE = 32;
+
 /** The bytes b[p, p + n) as a latin1 string (one char per byte). */
 export function latin1(b: Buffer, p: number, n: number): string {
   switch (n) {

@@ -12,6 +12,7 @@
  */
 
 import { formatDouble } from '../util/numbers';
+import { writeLatin1 } from './latin1';
 
 /** Constant replies, encoded once (Redis's `shared.*`). */
 export const SHARED = {
@@ -35,7 +36,7 @@ export const SHARED = {
 const POOL_BUFFER_SIZE = 16 * 1024;
 /** Strings longer than this are handed to the socket as their own chunk instead of being copied. */
 const BIG_STRING = 64 * 1024;
-/** Strings up to this length are copied with a loop instead of latin1Write. */
+/** Byte ranges up to this length are copied with a loop instead of Buffer#set (bulkBytes). */
 const SMALL_STRING = 32;
 const pool: Buffer[] = [];
 const ONE_CHUNK: Array<Buffer | string> = [''];
@@ -221,13 +222,7 @@ export class ReplyWriter {
     const total = n + 25;
     const b = this.ensure(total);
     const start = this.pos;
-    let p = writeHeader(b, start, 36 /* $ */, n);
-    if (n <= SMALL_STRING) {
-      // A loop beats latin1Write's call overhead for short strings (most keys and values).
-      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
-    } else {
-      p += b.latin1Write(s, p, n);
-    }
+    let p = writeLatin1(b, writeHeader(b, start, 36 /* $ */, n), s);
     b[p++] = 13;
     b[p++] = 10;
     this.pos = p;
