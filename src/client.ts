@@ -60,12 +60,6 @@ export class Client implements ReplySink {
   readonly id: number;
   readonly reply: ReplyWriter;
   readonly parser: RequestParser;
-
-  /** hashKey(key), free when key is the command's first argument (the parser hashed it from the bytes). */
-  keyHash(key: string): number {
-    const p = this.parser;
-    return key === p.firstKey ? p.firstKeyHash : hashKey(key);
-  }
   db: Db;
   name = '';
   libName = '';
@@ -122,6 +116,12 @@ export class Client implements ReplySink {
       this.addr = this.laddr = '';
       this.fd = -1;
     }
+  }
+
+  /** hashKey(key), free when key is the command's first argument (the parser hashed it from the bytes). */
+  keyHash(key: string): number {
+    const p = this.parser;
+    return key === p.firstKey ? p.firstKeyHash : hashKey(key);
   }
 
   get isClosed(): boolean {

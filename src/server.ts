@@ -75,7 +75,6 @@ export class Server implements KeyspaceHooks {
   readonly pubsub = new PubSub();
   readonly persistence: Persistence;
   readonly stats: ServerStats;
-  /** Clients that must not receive replies any more but whose flush is pending. */
   /** Clients with output to write: pendingFlush[0, pendingCount). */
   private pendingFlush: Array<Client | null> = [];
   private pendingCount = 0;

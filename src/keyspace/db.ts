@@ -145,7 +145,6 @@ export const NOT_STRING = Symbol('not a string');
 /** What Db.readString(key, true) returns for a packed value: its bytes are in Db.valueRef. */
 export const PACKED_BYTES = Symbol('packed bytes');
 
-
 export class Db {
   /** Keys that need a node: collections, strings with a TTL or too long to pack, and promoted packed keys. */
   dict = new Dict<KeyEntry>();
@@ -185,7 +184,7 @@ export class Db {
    */
   lookup(key: string, h = hashKey(key)): KeyEntry | null {
     const e = this.node(key, h);
-    if (e !== null && !this.hooks.noTouch) e.lru = this.touched(e.lru);
+    if (e !== null) this.touchNode(e);
     return e;
   }
 
@@ -194,10 +193,7 @@ export class Db {
    * expiry is paused). No LRU touch.
    */
   private node(key: string, h: number): KeyEntry | null {
-    const e = this.live(key, h);
-    if (e !== null) return e;
-    const slot = this.packed.find(key, h);
-    return slot < 0 ? null : this.promote(slot, key, h);
+    return this.live(key, h) ?? this.promoteIfPacked(key, h);
   }
 
   /** The node for key in `dict` when it is there and not expired (lazy expiry happens here). */
@@ -211,13 +207,31 @@ export class Db {
     return e;
   }
 
-  /** Move a packed key into `dict` (same value, same LRU word): a command is about to use its node. */
-  private promote(slot: number, key: string, h: number): KeyEntry {
+  /**
+   * Move key, when packed, into `dict` (same value, same LRU word): a command is about to use its node. Null
+   * when key is not packed.
+   */
+  private promoteIfPacked(key: string, h: number): KeyEntry | null {
     const packed = this.packed;
+    const slot = packed.find(key, h);
+    if (slot < 0) return null;
     const e = new KeyEntry(key, packed.valueAt(slot), packed.lruAt(slot));
     packed.removeAt(slot);
     this.dict.add(e, h);
     return e;
+  }
+
+  /** Delete key when packed; true when it was. */
+  private removePacked(key: string, h: number): boolean {
+    const slot = this.packed.find(key, h);
+    if (slot < 0) return false;
+    this.packed.removeAt(slot);
+    return true;
+  }
+
+  /** An access to a node (its LRU word, as touched() says), unless the client asked for no touching. */
+  private touchNode(e: KeyEntry): void {
+    if (!this.hooks.noTouch) e.lru = this.touched(e.lru);
   }
 
   /** An access to a packed key (its LRU word, as touched() says). */
@@ -248,7 +262,7 @@ export class Db {
       const hk = h ?? hashKey(key);
       const e = this.live(key, hk);
       if (e !== null) {
-        if (!this.hooks.noTouch) e.lru = this.touched(e.lru);
+        this.touchNode(e);
         return typeof e.value === 'string' ? e.value : NOT_STRING;
       }
       slot = packed.find(key, hk);
@@ -303,12 +317,8 @@ export class Db {
   }
 
   /** The node for key as stored, expired or not, without touching or expiring it (DEBUG, WATCH bookkeeping). */
-  stored(key: string): KeyEntry | null {
-    const h = hashKey(key);
-    const e = this.dict.getWithHash(key, h);
-    if (e !== null) return e;
-    const slot = this.packed.find(key, h);
-    return slot < 0 ? null : this.promote(slot, key, h);
+  stored(key: string, h = hashKey(key)): KeyEntry | null {
+    return this.dict.getWithHash(key, h) ?? this.promoteIfPacked(key, h);
   }
 
   /** True when key is stored, expired or not (no promotion, no expiry). */
@@ -369,7 +379,7 @@ export class Db {
    */
   set(key: string, value: RValue, keepTtl = false): KeyEntry {
     const h = hashKey(key);
-    const old = this.stored(key);
+    const old = this.stored(key, h);
     return old === null ? this.add(key, value, h) : this.overwrite(old, value, keepTtl);
   }
 
@@ -388,7 +398,7 @@ export class Db {
     if (e !== null) {
       if (e.exp === null || e.exp.at >= this.clock.now() || !this.hooks.expireEnabled) {
         // lookupKeyWrite counts as an access, whether or not the condition lets the write happen.
-        if (!this.hooks.noTouch) e.lru = this.touched(e.lru);
+        this.touchNode(e);
         if ((flags & SET_NX) !== 0) return SET_SKIPPED;
         if ((e.exp === null || (flags & SET_KEEPTTL) === 0) && packed.fits(key, value)) {
           // The key no longer needs a node: packed again (dbOverwrite's LRU rule, TTL dropped).
@@ -453,10 +463,7 @@ export class Db {
   delete(key: string): boolean {
     const h = hashKey(key);
     if (this.live(key, h) !== null) return this.removeEntry(key);
-    const slot = this.packed.find(key, h);
-    if (slot < 0) return false;
-    this.packed.removeAt(slot);
-    return true;
+    return this.removePacked(key, h);
   }
 
   /** Remove a key and its expiry without any check or signal; true when it was stored. */
@@ -466,10 +473,7 @@ export class Db {
       if (e.exp !== null) this.expires.delete(key);
       return true;
     }
-    const slot = this.packed.find(key, hashKey(key));
-    if (slot < 0) return false;
-    this.packed.removeAt(slot);
-    return true;
+    return this.removePacked(key, hashKey(key));
   }
 
   setExpire(e: KeyEntry, at: number): void {
