@@ -91,6 +91,15 @@ function randomKeyOf<T>(r: () => number, keys: T[]): T {
   return keys[Math.floor(r() * keys.length)];
 }
 
+/** Remove a random element from `keys` (the last one takes its place) and return it. */
+function takeRandomKey<T>(r: () => number, keys: T[]): T {
+  const i = Math.floor(r() * keys.length);
+  const k = keys[i];
+  keys[i] = keys[keys.length - 1];
+  keys.pop();
+  return k;
+}
+
 describe('PackedStrings against a Map model', () => {
   for (const [name, h] of HASHES) {
     it(`random insert/replace/remove/find through growth and shrinking (${name})`, () => {
@@ -132,10 +141,7 @@ describe('PackedStrings against a Map model', () => {
           if (x < 0.45) {
             if (growing) insert(freshKey(r, model));
             else {
-              const i = Math.floor(r() * keys.length);
-              const k = keys[i];
-              keys[i] = keys[keys.length - 1];
-              keys.pop();
+              const k = takeRandomKey(r, keys);
               const slot = p.find(k, h(k));
               assert.ok(slot >= 0);
               p.removeAt(slot);
@@ -146,10 +152,7 @@ describe('PackedStrings against a Map model', () => {
             // The other direction now and then, so growth and shrinking interleave with tombstones.
             if (!growing) insert(freshKey(r, model));
             else if (keys.length > 0) {
-              const i = Math.floor(r() * keys.length);
-              const k = keys[i];
-              keys[i] = keys[keys.length - 1];
-              keys.pop();
+              const k = takeRandomKey(r, keys);
               p.removeAt(p.find(k, h(k)));
               model.delete(k);
             }
@@ -263,10 +266,7 @@ describe('PackedStrings against a Map model', () => {
     const arenaBefore = p.allocatedBytes - p.buckets * 8;
     assert.equal(arenaBefore, 6 << 20);
     for (let i = 0; i < 11000; i++) {
-      const j = Math.floor(r() * keys.length);
-      const k = keys[j];
-      keys[j] = keys[keys.length - 1];
-      keys.pop();
+      const k = takeRandomKey(r, keys);
       p.removeAt(p.find(k, hashKey(k)));
       model.delete(k);
       if (i % 1000 === 0) verify(p, model, hashKey);
